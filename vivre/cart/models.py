@@ -1,0 +1,63 @@
+"""The cart of a visitor, found by the cart cookie."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+
+from vivre.catalog.models import Variant
+from vivre.core.models import TimestampedModel
+from vivre.privacy.datamap import Category, Personal, Subject, Use
+
+
+class Cart(TimestampedModel):
+    """A visitor's cart. Its id travels in the strictly necessary cart cookie."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # P11: the address the cart was last used from, to diagnose problems and tell
+    # one visitor's cart from another's. Cleared after CART_IP_RETENTION_DAYS.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    ip_recorded_at = models.DateTimeField(null=True, blank=True)
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    class PersonalData:
+        subject = Subject.VISITOR
+        id = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
+        ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
+        not_personal = ["ip_recorded_at", "checked_out_at", "created_at", "updated_at"]
+
+    def __str__(self):
+        return f"Cart {self.pk}"
+
+
+class CartLine(models.Model):
+    """A variant in a cart, with the price the shopper saw when adding it."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    # The price shown when the line was added or last confirmed, so that a price
+    # change can be pointed out before the shopper pays it.
+    price_seen = models.DecimalField(max_digits=10, decimal_places=2)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cartline_variant_once"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cartline_qty_gt_0"),
+        ]
+
+    class PersonalData:
+        # The contents of a visitor's cart; tied to a person only through the cart.
+        not_personal = ["id", "cart", "variant", "quantity", "price_seen", "added_at"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant_id}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.variant.price * self.quantity

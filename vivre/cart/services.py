@@ -1,0 +1,163 @@
+"""Changes to a cart. Every step re-checks stock and price against the catalogue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from vivre.catalog.models import Variant
+from vivre.core.money import format_usd
+
+from .models import Cart, CartLine
+from .selectors import review_cart
+
+
+class CartErrorCode(Enum):
+    UNKNOWN_ITEM = "unknown_item"
+    SOLD_OUT = "sold_out"
+    NOT_ENOUGH_STOCK = "not_enough_stock"
+    BAD_QUANTITY = "bad_quantity"
+    UNKNOWN_LINE = "unknown_line"
+
+
+class CartError(Exception):
+    """A cart change that cannot be made, with a message fit for the shopper."""
+
+    def __init__(self, code: CartErrorCode, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def max_quantity() -> int:
+    return settings.VIVRE["CART_MAX_QUANTITY"]
+
+
+def create_cart(*, ip_address: str | None) -> Cart:
+    """Start a new cart, keeping the visitor's IP for diagnostics (P11)."""
+    return Cart.objects.create(ip_address=ip_address, ip_recorded_at=timezone.now())
+
+
+def touch_cart_ip(*, cart: Cart, ip_address: str | None) -> None:
+    """Record the address the cart is used from now (P11), if it changed."""
+    if ip_address and cart.ip_address != ip_address:
+        cart.ip_address = ip_address
+        cart.ip_recorded_at = timezone.now()
+        cart.save(update_fields=["ip_address", "ip_recorded_at", "updated_at"])
+
+
+def _check_quantity(quantity: int) -> None:
+    if quantity < 1 or quantity > max_quantity():
+        raise CartError(
+            CartErrorCode.BAD_QUANTITY,
+            f"Please choose a quantity from 1 to {max_quantity()}.",
+        )
+
+
+def add_to_cart(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """Put ``quantity`` of a variant in the cart, on top of what is there already."""
+    _check_quantity(quantity)
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(pk=variant_id, is_active=True, product__is_active=True)
+        .first()
+    )
+    if variant is None:
+        raise CartError(CartErrorCode.UNKNOWN_ITEM, "That item is not available.")
+    if variant.stock <= 0:
+        raise CartError(CartErrorCode.SOLD_OUT, f"Sorry, {variant} is sold out.")
+    with transaction.atomic():
+        line = CartLine.objects.filter(cart=cart, variant=variant).first()
+        wanted = quantity + (line.quantity if line else 0)
+        _check_quantity(wanted)
+        if wanted > variant.stock:
+            raise CartError(
+                CartErrorCode.NOT_ENOUGH_STOCK,
+                f"Only {variant.stock} of {variant} left"
+                + (f"; you already have {line.quantity} in your bag." if line else "."),
+            )
+        if line is None:
+            line = CartLine.objects.create(
+                cart=cart, variant=variant, quantity=wanted, price_seen=variant.price
+            )
+        else:
+            line.quantity = wanted
+            line.price_seen = variant.price
+            line.save(update_fields=["quantity", "price_seen"])
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return line
+
+
+def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
+    """Change a line's quantity; 0 removes the line. Returns the line, or None if removed."""
+    line = CartLine.objects.select_related("variant").filter(cart=cart, pk=line_id).first()
+    if line is None:
+        raise CartError(CartErrorCode.UNKNOWN_LINE, "That item is no longer in your bag.")
+    if quantity == 0:
+        line.delete()
+        return None
+    _check_quantity(quantity)
+    if quantity > line.variant.stock:
+        raise CartError(
+            CartErrorCode.NOT_ENOUGH_STOCK,
+            f"Only {line.variant.stock} of {line.variant} left.",
+        )
+    line.quantity = quantity
+    line.price_seen = line.variant.price
+    line.save(update_fields=["quantity", "price_seen"])
+    return line
+
+
+def remove_line(*, cart: Cart, line_id: int) -> None:
+    """Take a line out of the cart."""
+    deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    if not deleted:
+        raise CartError(CartErrorCode.UNKNOWN_LINE, "That item is no longer in your bag.")
+
+
+def reconcile_cart(*, cart: Cart | None) -> list[str]:
+    """Bring the cart in line with today's stock and prices; return what changed.
+
+    Sold-out lines are removed, lines above the stock left are reduced, and a
+    changed price is accepted as the new ``price_seen`` — each with a message the
+    shopper sees before paying.
+    """
+    notices: list[str] = []
+    for reviewed in review_cart(cart).lines:
+        line, variant = reviewed.line, reviewed.variant
+        if reviewed.sold_out:
+            line.delete()
+            notices.append(f"{variant} sold out and was removed from your bag.")
+            continue
+        changed = []
+        if reviewed.short:
+            line.quantity = reviewed.available
+            changed.append("quantity")
+            notices.append(
+                f"Only {reviewed.available} of {variant} left: we changed your bag to match."
+            )
+        if reviewed.price_changed:
+            was = line.price_seen
+            line.price_seen = reviewed.unit_price
+            changed.append("price_seen")
+            direction = "dropped" if reviewed.unit_price < was else "changed"
+            notices.append(
+                f"The price of {variant} {direction} from {format_usd(was)} "
+                f"to {format_usd(reviewed.unit_price)}."
+            )
+        if changed:
+            line.save(update_fields=changed)
+    return notices
+
+
+def clear_expired_ips(*, now=None) -> int:
+    """Forget the IP of carts older than the retention limit (P11). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.VIVRE["CART_IP_RETENTION_DAYS"])
+    return Cart.objects.filter(ip_recorded_at__lt=cutoff).update(
+        ip_address=None, ip_recorded_at=None
+    )
