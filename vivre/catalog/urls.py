@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import art, views
 
 app_name = "catalog"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("d/<slug:department>/<slug:category>/", views.category, name="category"),
     path("p/<slug:slug>/", views.product, name="product"),
     path("search/", views.search, name="search"),
+    path("art/<int:product_id>/<str:name>.svg", art.product_art, name="art"),
 ]

@@ -1,0 +1,8 @@
+from django.http import HttpResponse
+
+
+def service_index(request):
+    return HttpResponse("todo")
+
+
+service_page = service_index
