@@ -6,6 +6,7 @@ the README (``DATABASE_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, mail settings).
 """
 
 import secrets
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -142,6 +143,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Locally, static files come from the finders; there is no collected STATIC_ROOT.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 300
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,4 +5,7 @@ from . import views
 app_name = "cart"
 urlpatterns = [
     path("", views.cart_detail, name="detail"),
+    path("add/", views.add, name="add"),
+    path("lines/<int:line_id>/", views.update, name="update"),
+    path("lines/<int:line_id>/remove/", views.remove, name="remove"),
 ]

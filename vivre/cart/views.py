@@ -1,5 +1,137 @@
-from django.http import HttpResponse
+"""The bag: see it, add to it, change quantities, remove lines."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from vivre.catalog.models import Variant
+
+from . import services
+from .forms import AddToCartForm, UpdateLineForm
+from .selectors import get_cart_for_request, review_cart
+
+CART_COOKIE_AGE = 60 * 60 * 24 * 60
+
+
+def client_ip(request) -> str | None:
+    """Return the visitor's IP; behind a proxy, the one the proxy reports (P11)."""
+    if settings.PRODUCTION and request.META.get("HTTP_X_FORWARDED_FOR"):
+        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def set_cart_cookie(response, cart) -> None:
+    """Send the strictly necessary cart cookie that finds this visitor's bag."""
+    response.set_cookie(
+        settings.VIVRE["CART_COOKIE"],
+        str(cart.pk),
+        max_age=CART_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def cart_detail(request):
-    return HttpResponse("todo")
+    """Show the bag, after bringing it in line with today's stock and prices."""
+    cart = get_cart_for_request(request)
+    for notice in services.reconcile_cart(cart=cart):
+        messages.warning(request, notice)
+    review = review_cart(cart)
+    return render(
+        request,
+        "cart/cart.html",
+        {"review": review, "max_quantity": settings.VIVRE["CART_MAX_QUANTITY"]},
+    )
+
+
+def _product_error(request, variant_id, form, status):
+    """Re-show the product page with the form's errors (no JavaScript needed)."""
+    from vivre.catalog.selectors import product_for_page
+    from vivre.catalog.views import product_page_context
+
+    slug = Variant.objects.filter(pk=variant_id).values_list("product__slug", flat=True).first()
+    product = product_for_page(slug) if slug else None
+    if product is None:
+        raise Http404("No such item")
+    context = product_page_context(product, form=form, chosen_variant_id=variant_id)
+    return render(request, "catalog/product.html", context, status=status)
+
+
+@require_POST
+def add(request):
+    """Add a variant to the bag, creating the bag (and its cookie) if needed."""
+    form = AddToCartForm(request.POST)
+    variant_id = request.POST.get("variant", "")
+    variant_id = int(variant_id) if variant_id.isdigit() else None
+    if not form.is_valid():
+        if variant_id is None:
+            messages.error(request, "Please choose a colour or size.")
+            return redirect(request.POST.get("next_product") or "/")
+        return _product_error(request, variant_id, form, status=400)
+
+    cart = get_cart_for_request(request)
+    created = cart is None
+    if created:
+        cart = services.create_cart(ip_address=client_ip(request))
+    else:
+        services.touch_cart_ip(cart=cart, ip_address=client_ip(request))
+    try:
+        line = services.add_to_cart(
+            cart=cart,
+            variant_id=form.cleaned_data["variant"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except services.CartError as error:
+        if created:
+            cart.delete()
+        if error.code is services.CartErrorCode.UNKNOWN_ITEM:
+            raise Http404(error.message) from error
+        form.add_error("quantity", error.message)
+        return _product_error(request, form.cleaned_data["variant"], form, status=409)
+    messages.success(request, f"Added to your bag: {line.quantity} × {line.variant}.")
+    response = redirect("cart:detail")
+    if created:
+        set_cart_cookie(response, cart)
+    return response
+
+
+@require_POST
+def update(request, line_id):
+    """Change the quantity of a line in the bag (0 removes it)."""
+    cart = get_cart_for_request(request)
+    form = UpdateLineForm(request.POST)
+    if cart is None:
+        messages.error(request, "Your bag has expired; please add the item again.")
+        return redirect("cart:detail")
+    if not form.is_valid():
+        messages.error(request, form.errors["quantity"][0])
+        return redirect("cart:detail")
+    try:
+        line = services.set_quantity(
+            cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"]
+        )
+    except services.CartError as error:
+        messages.error(request, error.message)
+    else:
+        if line is None:
+            messages.success(request, "Removed from your bag.")
+        else:
+            messages.success(request, f"Updated: {line.quantity} × {line.variant}.")
+    return redirect("cart:detail")
+
+
+@require_POST
+def remove(request, line_id):
+    """Take a line out of the bag."""
+    cart = get_cart_for_request(request)
+    if cart is not None:
+        try:
+            services.remove_line(cart=cart, line_id=line_id)
+        except services.CartError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Removed from your bag.")
+    return redirect("cart:detail")

@@ -1,34 +1,71 @@
-"""Home page, customer service pages and error pages."""
+"""Home page and the designed error pages."""
 
 from django.shortcuts import render
 
+from vivre.catalog import selectors
+from vivre.catalog.models import Product
+
+
+def _department_tiles(departments):
+    """Pair each department with one featured product whose artwork represents it."""
+    art = {}
+    for pid, dept_id in (
+        Product.objects.live()
+        .filter(is_featured=True)
+        .order_by("name")
+        .values_list("id", "category__department_id")
+    ):
+        art.setdefault(dept_id, pid)
+    return [{"department": d, "product_id": art.get(d.pk)} for d in departments]
+
 
 def home(request):
-    return render(request, "storefront/home.html", {})
+    """Show the edit: featured pieces, new arrivals and the departments."""
+    from vivre.catalog.models import Department
+
+    featured = selectors.featured_products(8)
+    return render(
+        request,
+        "storefront/home.html",
+        {
+            "hero": featured[:2],
+            "featured": featured,
+            "new_arrivals": selectors.new_arrivals(8),
+            "tiles": _department_tiles(Department.objects.all()),
+        },
+    )
+
+
+def _error(request, status, title, text):
+    return render(
+        request,
+        "storefront/error.html",
+        {"title": title, "text": text, "status": status},
+        status=status,
+    )
 
 
 def page_not_found(request, exception=None):
-    return render(
-        request, "storefront/error.html", {"title": "Page not found", "status": 404}, status=404
+    return _error(
+        request,
+        404,
+        "We couldn’t find that page",
+        "It may have moved, or the piece may no longer be in the collection.",
     )
 
 
 def server_error(request):
-    return render(
-        request,
-        "storefront/error.html",
-        {"title": "Something went wrong", "status": 500},
-        status=500,
-    )
+    return render(request, "500.html", status=500)
 
 
 def bad_request(request, exception=None):
-    return render(
-        request, "storefront/error.html", {"title": "Bad request", "status": 400}, status=400
-    )
+    return _error(request, 400, "That request didn’t look right", "Please go back and try again.")
 
 
 def permission_denied(request, exception=None):
-    return render(
-        request, "storefront/error.html", {"title": "Not allowed", "status": 403}, status=403
+    return _error(
+        request,
+        403,
+        "That page is not open to you",
+        "If you think this is a mistake, please get in touch.",
     )
