@@ -20,6 +20,8 @@ env = environ.Env()
 env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 
 PRODUCTION = env.bool("VIVRE_PRODUCTION", default=False)
+# Serves a bare view at /_bench/bare/ as the benchmark's baseline (bench/pages.py).
+VIVRE_BENCH = env.bool("VIVRE_BENCH", default=False)
 
 
 def _local_secret(name: str) -> str:
@@ -144,7 +146,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Locally, static files come from the finders; there is no collected STATIC_ROOT.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 300
 
 SESSION_COOKIE_HTTPONLY = True
@@ -216,6 +218,8 @@ VIVRE = {
     # P11: the IP kept with a cart helps diagnose problems; it is cleared after this.
     "CART_IP_RETENTION_DAYS": env.int("VIVRE_CART_IP_RETENTION_DAYS", default=30),
     "CART_COOKIE": "vivre_cart",
+    # Functions that forget data kept past its limit; `manage.py apply_retention`.
+    "RETENTION_RULES": ["vivre.cart.services.clear_expired_ips"],
     "CART_MAX_QUANTITY": 20,
     "PAYMENT_PROCESSOR": env.str(
         "VIVRE_PAYMENT_PROCESSOR", default="vivre.payments.sandbox.SandboxProcessor"

@@ -1,5 +1,6 @@
 """URL map of the shop."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,6 +11,11 @@ urlpatterns = [
     path("", include("vivre.catalog.urls")),
     path("", include("vivre.storefront.urls")),
 ]
+
+if settings.VIVRE_BENCH:
+    from vivre.core.bench_views import bare
+
+    urlpatterns += [path("_bench/bare/", bare)]
 
 handler404 = "vivre.storefront.views.page_not_found"
 handler500 = "vivre.storefront.views.server_error"
