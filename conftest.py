@@ -41,6 +41,35 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _migrated_defaults(request):
+    """Give every database test the rows that data migrations create.
+
+    Transactional tests (``live_server``, threads) flush every table when they end,
+    including the service pages, shipping methods and tax rates that migrations
+    made; whatever test runs next would otherwise find them gone.
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or "db" in names or "transactional_db" in names):
+        yield
+        return
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    from vivre.checkout.models import ShippingMethod
+    from vivre.checkout.testing import ensure_checkout_defaults
+    from vivre.storefront.models import Page
+    from vivre.storefront.service import create_missing_pages
+
+    if not ShippingMethod.objects.exists():
+        ensure_checkout_defaults()
+    if not Page.objects.exists():
+        create_missing_pages(Page)
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 

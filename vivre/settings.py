@@ -217,9 +217,17 @@ VIVRE = {
     "CARE_PHONE": env.str("VIVRE_CARE_PHONE", default="+1 212 555 0148"),
     # P11: the IP kept with a cart helps diagnose problems; it is cleared after this.
     "CART_IP_RETENTION_DAYS": env.int("VIVRE_CART_IP_RETENTION_DAYS", default=30),
+    # An order keeps the IP it was placed from for fraud checks, then forgets it.
+    "ORDER_IP_RETENTION_DAYS": env.int("VIVRE_ORDER_IP_RETENTION_DAYS", default=30),
+    # Step-1 checkout details of a bag that was never paid for.
+    "CHECKOUT_DETAILS_RETENTION_DAYS": env.int("VIVRE_CHECKOUT_DETAILS_RETENTION_DAYS", default=30),
     "CART_COOKIE": "vivre_cart",
     # Functions that forget data kept past its limit; `manage.py apply_retention`.
-    "RETENTION_RULES": ["vivre.cart.services.clear_expired_ips"],
+    "RETENTION_RULES": [
+        "vivre.cart.services.clear_expired_ips",
+        "vivre.orders.services.clear_expired_ips",
+        "vivre.checkout.services.forget_abandoned_details",
+    ],
     "CART_MAX_QUANTITY": 20,
     "PAYMENT_PROCESSOR": env.str(
         "VIVRE_PAYMENT_PROCESSOR", default="vivre.payments.sandbox.SandboxProcessor"

@@ -7,19 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vivre.catalog.models import Variant
+from vivre.core.http import client_ip
 
 from . import services
 from .forms import AddToCartForm, UpdateLineForm
 from .selectors import get_cart_for_request, review_cart
 
 CART_COOKIE_AGE = 60 * 60 * 24 * 60
-
-
-def client_ip(request) -> str | None:
-    """Return the visitor's IP; behind a proxy, the one the proxy reports (P11)."""
-    if settings.PRODUCTION and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def set_cart_cookie(response, cart) -> None:

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "checkout"
-urlpatterns = []
+urlpatterns = [
+    path("", views.details, name="details"),
+    path("review/", views.review, name="review"),
+    path("confirmation/<str:number>/", views.confirmation, name="confirmation"),
+]

@@ -1,0 +1,253 @@
+"""The checkout's verbs: keep the shopper's details, and place the order."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from vivre.cart.models import Cart, CartLine
+from vivre.catalog.models import Product, Variant
+from vivre.core.money import format_usd
+from vivre.orders.models import Order
+from vivre.orders.services import AddressData, LineData, create_order, mark_authorized
+from vivre.orders.signals import order_placed
+from vivre.payments.cards import CardDetails
+from vivre.payments.gateway import (
+    CardDeclined,
+    PaymentProcessor,
+    ProcessorUnavailable,
+    get_processor,
+)
+from vivre.payments.services import authorize_payment
+
+from .errors import CheckoutError, CheckoutErrorCode
+from .models import CheckoutDetails, ShippingMethod
+from .pricing import quote
+from .seen import SeenBasket, SeenLine
+
+DETAIL_FIELDS = [
+    "email", "phone", "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_state",
+    "ship_postal_code", "billing_same", "bill_name", "bill_line1", "bill_line2", "bill_city",
+    "bill_state", "bill_postal_code",
+]  # fmt: skip
+
+
+def save_checkout_details(
+    *, cart: Cart, data: dict, shipping_method: ShippingMethod
+) -> CheckoutDetails:
+    """Keep the step-1 details with the bag, replacing any given before.
+
+    The billing fields are emptied while the billing address is the shipping one,
+    so the table holds no address the shopper withdrew.
+    """
+    values = {name: data.get(name, "") for name in DETAIL_FIELDS}
+    values["billing_same"] = bool(data.get("billing_same"))
+    if values["billing_same"]:
+        for name in DETAIL_FIELDS:
+            if name.startswith("bill_"):
+                values[name] = ""
+    details, _ = CheckoutDetails.objects.update_or_create(
+        cart=cart, defaults={**values, "shipping_method": shipping_method}
+    )
+    return details
+
+
+def forget_abandoned_details(*, now=None) -> int:
+    """Delete step-1 details not touched for CHECKOUT_DETAILS_RETENTION_DAYS. Returns how many.
+
+    A bag left at checkout should not keep a shopper's address and phone forever.
+    """
+    days = settings.VIVRE["CHECKOUT_DETAILS_RETENTION_DAYS"]
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = CheckoutDetails.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
+
+
+def seen_basket(*, lines, shipping_method: str, total) -> SeenBasket:
+    """Return the record of what a review page shows, from (variant id, quantity, price) rows."""
+    return SeenBasket(
+        lines=tuple(
+            sorted(
+                (SeenLine(variant_id=v, quantity=q, unit_price=p) for v, q, p in lines),
+                key=lambda line: line.variant_id,
+            )
+        ),
+        shipping_method=shipping_method,
+        total=total,
+    )
+
+
+def _check_lines(lines: list[CartLine], variants: dict[int, Variant]) -> None:
+    """Raise if any line cannot be bought at the quantity and price the shopper saw."""
+    sold_out, prices = [], []
+    for line in lines:
+        variant = variants.get(line.variant_id)
+        if variant is None or not variant.is_active or not variant.product.is_active:
+            sold_out.append(f"{variant or 'An item'} is no longer available.")
+            continue
+        if variant.stock <= 0:
+            sold_out.append(f"{variant} is sold out.")
+        elif variant.stock < line.quantity:
+            sold_out.append(
+                f"Only {variant.stock} of {variant} left; you asked for {line.quantity}."
+            )
+        if variant.price != line.price_seen:
+            prices.append(
+                f"The price of {variant} changed from {format_usd(line.price_seen)} "
+                f"to {format_usd(variant.price)}."
+            )
+    if sold_out:
+        raise CheckoutError(
+            CheckoutErrorCode.SOLD_OUT,
+            "Sorry, something in your bag sold out before we could place your order. "
+            "Your card has not been charged.",
+            sold_out + prices,
+        )
+    if prices:
+        raise CheckoutError(
+            CheckoutErrorCode.PRICE_CHANGED,
+            "A price changed before we could place your order, so we haven't charged "
+            "your card. Please review the new total.",
+            prices,
+        )
+
+
+def _take_stock(lines: list[CartLine], variants: dict[int, Variant]) -> None:
+    """Decrement the locked variants and refresh their products' price and stock summary."""
+    for line in lines:
+        variant = variants[line.variant_id]
+        variant.stock -= line.quantity  # checked by _check_lines, under the row lock
+        variant.save(update_fields=["stock", "updated_at"])
+    # Products are locked after all variants, in pk order, like every buyer's: no
+    # deadlock, and each summary is computed from committed stock.
+    product_ids = sorted({v.product_id for v in variants.values()})
+    for product in Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk"):
+        product.refresh_summary()
+
+
+@sensitive_variables("card")
+def place_order(
+    *,
+    cart: Cart,
+    card: CardDetails,
+    idempotency_key: uuid.UUID,
+    ip_address: str | None,
+    seen: SeenBasket | None = None,
+    processor: PaymentProcessor | None = None,
+) -> Order:
+    """Turn the bag into an order and authorise the card, all in one transaction.
+
+    Locks the bag (so a double submit waits, then finds the first order by its
+    idempotency key) and the variants in primary-key order (so two buyers never
+    deadlock), checks stock and prices against what the shopper saw, records the
+    order, takes the stock, and authorises the card. Any failure, a declined card
+    included, rolls everything back. Raises ``CheckoutError``.
+    """
+    processor = processor or get_processor()
+    payment = None
+    try:
+        with transaction.atomic():
+            locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+            if locked is None:
+                raise CheckoutError(CheckoutErrorCode.EMPTY_CART, "Your bag is empty.")
+            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.cart_id == locked.pk:
+                    return existing
+                raise CheckoutError(
+                    CheckoutErrorCode.KEY_REUSED,
+                    "This payment form was already used. Please check your order and "
+                    "place it again.",
+                )
+            if locked.checked_out_at is not None:
+                raise CheckoutError(
+                    CheckoutErrorCode.ALREADY_PLACED, "This bag has already been ordered."
+                )
+            details = (
+                CheckoutDetails.objects.select_related("shipping_method")
+                .filter(cart=locked)
+                .first()
+            )
+            if details is None or details.shipping_method is None:
+                raise CheckoutError(
+                    CheckoutErrorCode.DETAILS_MISSING,
+                    "Please tell us where to send your order first.",
+                )
+            method = details.shipping_method
+            if not method.active:
+                raise CheckoutError(
+                    CheckoutErrorCode.DETAILS_MISSING,
+                    f"{method.name} shipping is no longer offered. Please choose another way.",
+                )
+            lines = list(CartLine.objects.filter(cart=locked).order_by("variant_id"))
+            if not lines:
+                raise CheckoutError(CheckoutErrorCode.EMPTY_CART, "Your bag is empty.")
+            variants = {
+                v.pk: v
+                for v in Variant.objects.select_for_update(of=("self",))
+                .select_related("product")
+                .filter(pk__in=[line.variant_id for line in lines])
+                .order_by("pk")
+            }
+            _check_lines(lines, variants)
+
+            subtotal = sum((variants[ln.variant_id].price * ln.quantity for ln in lines), 0)
+            charges = quote(subtotal=subtotal, method=method, state=details.ship_state)
+            if seen is not None and seen != seen_basket(
+                lines=[(ln.variant_id, ln.quantity, ln.price_seen) for ln in lines],
+                shipping_method=method.code,
+                total=charges.total,
+            ):
+                raise CheckoutError(
+                    CheckoutErrorCode.CART_CHANGED,
+                    "Your bag or your order total changed after you reviewed it, so we "
+                    "haven't charged your card. Please check your order again.",
+                )
+
+            order = create_order(
+                email=details.email,
+                phone=details.phone,
+                shipping_address=AddressData(**details.shipping_fields()),
+                billing_address=AddressData(**details.billing_fields()),
+                shipping_method_code=method.code,
+                shipping_method_name=method.name,
+                lines=[
+                    LineData(
+                        variant=variants[ln.variant_id],
+                        quantity=ln.quantity,
+                        unit_price=variants[ln.variant_id].price,
+                    )
+                    for ln in lines
+                ],
+                shipping_charge=charges.shipping_charge,
+                tax_rate=charges.tax_rate,
+                tax=charges.tax,
+                ip_address=ip_address,
+                idempotency_key=idempotency_key,
+                cart=locked,
+            )
+
+            _take_stock(lines, variants)
+            payment = authorize_payment(order=order, card=card, processor=processor)
+            mark_authorized(order=order)
+            locked.checked_out_at = timezone.now()
+            locked.save(update_fields=["checked_out_at", "updated_at"])
+            details.delete()
+            transaction.on_commit(
+                lambda: order_placed.send(sender=Order, order_id=order.pk), robust=True
+            )
+    except CardDeclined as exc:
+        raise CheckoutError(CheckoutErrorCode.CARD_DECLINED, exc.message) from exc
+    except ProcessorUnavailable as exc:
+        raise CheckoutError(CheckoutErrorCode.PROCESSOR_UNAVAILABLE, exc.message) from exc
+    except BaseException:
+        if payment is not None:
+            # The card was authorised but the order did not commit: release the hold.
+            processor.void(reference=payment.reference)
+        raise
+    return order

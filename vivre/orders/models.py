@@ -1,0 +1,183 @@
+"""Orders: what a shopper bought, where it goes, and what it cost."""
+
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from localflavor.us.us_states import STATE_CHOICES
+
+from vivre.cart.models import Cart
+from vivre.catalog.models import Variant
+from vivre.core.models import TimestampedModel
+from vivre.privacy.datamap import Category, Personal, Subject, Use
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Return the US states, DC, territories and military codes (localflavor's list)."""
+    return list(STATE_CHOICES)
+
+
+ZIP_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 10013 or 10013-1234.")
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class Address(models.Model):
+    """A postal address as it was given for one order; never edited afterwards.
+
+    An order points at a snapshot, so a later change anywhere else cannot alter
+    where a past order went or whom it was billed to.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100)
+    line1 = models.CharField("address", max_length=100)
+    line2 = models.CharField("apartment, suite, floor", max_length=100, blank=True)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, choices=state_choices)
+    postal_code = models.CharField("ZIP code", max_length=10, validators=[ZIP_CODE])
+    country = models.CharField(max_length=2, default="US", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "addresses"
+
+    class PersonalData:
+        # Shipping addresses go to the carrier; billing addresses are checked by the
+        # card processor (AVS); both are kept with the order for care and tax records.
+        subject = Subject.CUSTOMER
+        name = Personal(Category.NAME, Use.FULFILMENT, Use.PAYMENT, Use.CUSTOMER_CARE, Use.LEGAL)
+        line1 = Personal(Category.STREET, Use.FULFILMENT, Use.PAYMENT, Use.CUSTOMER_CARE, Use.LEGAL)
+        line2 = Personal(Category.STREET, Use.FULFILMENT, Use.CUSTOMER_CARE, Use.LEGAL)
+        city = Personal(Category.CITY, Use.FULFILMENT, Use.CUSTOMER_CARE, Use.LEGAL)
+        state = Personal(Category.STATE, Use.FULFILMENT, Use.CUSTOMER_CARE, Use.LEGAL)
+        postal_code = Personal(
+            Category.POSTAL_CODE, Use.FULFILMENT, Use.PAYMENT, Use.CUSTOMER_CARE, Use.LEGAL
+        )
+        country = Personal(Category.COUNTRY, Use.FULFILMENT, Use.PAYMENT, Use.LEGAL)
+        not_personal = ["id", "created_at"]
+
+    def __str__(self):
+        return f"Address {self.pk}"  # admin logs store str(obj): no personal data
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("An order address is a snapshot; create a new one instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def lines(self) -> list[str]:
+        """Return the address as the lines of a label."""
+        return [
+            line
+            for line in (
+                self.name,
+                self.line1,
+                self.line2,
+                f"{self.city}, {self.state} {self.postal_code}",
+                "United States",
+            )
+            if line
+        ]
+
+
+class Order(TimestampedModel):
+    """A purchase: its contact details, addresses, lines, and the money."""
+
+    class Status(models.TextChoices):
+        PLACED = "placed", "Placed"
+        AUTHORIZED = "authorized", "Payment authorized"
+        CANCELLED = "cancelled", "Cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=12, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
+    # Guest checkouts have no account, so the order keeps its own contact e-mail
+    # (for the order and shipping e-mails, P5) and phone (for care, P6).
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +12125550148")
+    shipping_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    billing_address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="+")
+    shipping_method_code = models.CharField(max_length=30)
+    shipping_method_name = models.CharField(max_length=80)
+    subtotal = models.DecimalField(**MONEY)
+    shipping_charge = models.DecimalField(**MONEY)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5)
+    tax = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    # P11: the address the order was placed from, to diagnose problems and spot
+    # abuse; cleared after ORDER_IP_RETENTION_DAYS (see services.clear_expired_ips).
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The review form's key: a second submit of the same form finds this order
+    # instead of charging again. Only honoured for the cart that placed it.
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+    # Which bag became this order (the bag's id is the visitor's cart cookie).
+    cart = models.ForeignKey(
+        Cart, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    total=models.F("subtotal") + models.F("shipping_charge") + models.F("tax")
+                ),
+                name="order_total_adds_up",
+            ),
+        ]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        email = Personal(Category.EMAIL, Use.ORDER_NOTIFICATIONS, Use.CUSTOMER_CARE)
+        phone = Personal(Category.PHONE, Use.CUSTOMER_CARE, Use.FULFILMENT)
+        ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
+        cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
+        not_personal = [
+            "id", "number", "status", "shipping_address", "billing_address",
+            "shipping_method_code", "shipping_method_name", "subtotal", "shipping_charge",
+            "tax_rate", "tax", "total", "currency", "idempotency_key",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def __str__(self):
+        return self.number
+
+
+class OrderLine(models.Model):
+    """One item of an order, with the product's name and price as they were at purchase."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # The catalogue may drop the variant later; the copies below keep the record whole.
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    product_name = models.CharField(max_length=120)
+    variant_label = models.CharField(max_length=90, blank=True)
+    sku = models.CharField("SKU", max_length=40)
+    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orderline_qty_gt_0"),
+        ]
+
+    class PersonalData:
+        # What a known person bought: purchase history, through the order's e-mail.
+        subject = Subject.CUSTOMER
+        variant = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
+        product_name = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
+        variant_label = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
+        sku = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
+        quantity = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
+        not_personal = ["id", "order", "unit_price", "line_total"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku}"
