@@ -138,7 +138,9 @@ def test_remove_line(client, variant):
 def test_someone_elses_line_cannot_be_touched(client, variant):
     # given a line in another visitor's cart
     other = Cart.objects.create()
-    line = CartLine.objects.create(cart=other, variant=variant, quantity=1, price_seen=variant.price)
+    line = CartLine.objects.create(
+        cart=other, variant=variant, quantity=1, price_seen=variant.price
+    )
     add(client, variant.pk, 1)
 
     # when this visitor posts to it
