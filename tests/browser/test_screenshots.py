@@ -1,0 +1,53 @@
+"""Full-page screenshots of the shop at 1280 and 360 pixels wide, for a person to look at.
+
+Skipped unless ``VIVRE_SCREENSHOTS=1``; the PNGs go to ``var/screenshots/``.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from .conftest import SEARCH_WORD, VIEWPORTS, add_to_bag, fill_checkout_details, pay_and_place_order
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        os.environ.get("VIVRE_SCREENSHOTS") != "1", reason="set VIVRE_SCREENSHOTS=1 to take them"
+    ),
+]
+
+
+def shoot(page, name: str) -> None:
+    folder = settings.VAR_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for viewport in VIEWPORTS.values():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=folder / f"{name}-{viewport['width']}.png", full_page=True)
+
+
+def test_take_screenshots(page, catalogue):
+    for name, path in [
+        ("home", "/"),
+        ("department", f"/d/{catalogue.home.slug}/"),
+        ("category", f"/d/{catalogue.home.slug}/{catalogue.textiles.slug}/"),
+        ("product", f"/p/{catalogue.throw.slug}/"),
+        ("product-sold-out", f"/p/{catalogue.sold_out.slug}/"),
+        ("search", f"/search/?q={SEARCH_WORD}"),
+        ("bag-empty", "/cart/"),
+    ]:
+        page.goto(path)
+        shoot(page, name)
+
+    add_to_bag(page, catalogue.throw, colour="Ink")
+    add_to_bag(page, catalogue.carafe)
+    shoot(page, "bag")
+    if page.goto("/checkout/").status == 404:
+        return
+    shoot(page, "checkout-details")
+    page.get_by_role("button", name="Continue to review and pay").click()
+    shoot(page, "checkout-details-errors")
+    fill_checkout_details(page)
+    shoot(page, "checkout-review")
+    pay_and_place_order(page)
+    shoot(page, "checkout-confirmation")
