@@ -43,14 +43,13 @@ def cart_detail(request):
 
 def _product_error(request, variant_id, form, status):
     """Re-show the product page with the form's errors (no JavaScript needed)."""
-    from vivre.catalog.selectors import product_for_page
-    from vivre.catalog.views import product_page_context
+    from vivre.catalog.views import product_bundle, product_page_context
 
     slug = Variant.objects.filter(pk=variant_id).values_list("product__slug", flat=True).first()
-    product = product_for_page(slug) if slug else None
-    if product is None:
+    bundle = product_bundle(slug) if slug else None
+    if bundle is None:
         raise Http404("No such item")
-    context = product_page_context(product, form=form, chosen_variant_id=variant_id)
+    context = product_page_context(bundle, form=form, chosen_variant_id=variant_id)
     return render(request, "catalog/product.html", context, status=status)
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1787,6 +1787,8 @@ def refresh_summaries(product_ids: list[int] | None = None) -> int:
     return products.update(
         price_from=Coalesce(Subquery(lowest), Value(Decimal("0"))),
         in_stock=Exists(live_variants.filter(stock__gt=0)),
+        # Listings cache by the newest updated_at (catalog.fragments); move it on.
+        updated_at=Now(),
     )
 
 

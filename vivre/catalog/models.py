@@ -92,6 +92,8 @@ class Product(TimestampedModel):
             models.Index(fields=["category", "is_active", "-created_at"]),
             models.Index(fields=["is_featured", "is_active"]),
             models.Index(fields=["-created_at"]),
+            # catalog.fragments reads MAX(updated_at) on every listing view.
+            models.Index(fields=["updated_at"]),
         ]
 
     class PersonalData:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, When
 
-from .models import Category, Department, Product, ProductImage, Variant
+from .models import Product, ProductImage, Variant
 
 # The columns a product card needs; listings load nothing else.
 CARD_FIELDS = ("id", "slug", "name", "price_from", "in_stock", "is_featured", "created_at")
@@ -48,14 +48,14 @@ def paginate(queryset, *, page: str | int | None, page_size: int) -> Page:
     return Paginator(queryset, page_size).get_page(page)
 
 
-def department_listing(department: Department, *, sort: SortOption) -> QuerySet[Product]:
+def department_listing(department_id: int, *, sort: SortOption) -> QuerySet[Product]:
     """Return a department's live products in the chosen order."""
-    return product_cards().filter(category__department=department).order_by(*sort.ordering)
+    return product_cards().filter(category__department_id=department_id).order_by(*sort.ordering)
 
 
-def category_listing(category: Category, *, sort: SortOption) -> QuerySet[Product]:
+def category_listing(category_id: int, *, sort: SortOption) -> QuerySet[Product]:
     """Return a category's live products in the chosen order."""
-    return product_cards().filter(category=category).order_by(*sort.ordering)
+    return product_cards().filter(category_id=category_id).order_by(*sort.ordering)
 
 
 def featured_products(limit: int = 8) -> list[Product]:

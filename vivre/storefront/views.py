@@ -1,9 +1,12 @@
 """Home page and the designed error pages."""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from vivre.catalog import selectors
-from vivre.catalog.models import Product
+from vivre.catalog.fragments import cached_fragment
+from vivre.catalog.models import Department, Product
 
 
 def _department_tiles(departments):
@@ -21,19 +24,21 @@ def _department_tiles(departments):
 
 def home(request):
     """Show the edit: featured pieces, new arrivals and the departments."""
-    from vivre.catalog.models import Department
 
-    featured = selectors.featured_products(8)
-    return render(
-        request,
-        "storefront/home.html",
-        {
-            "hero": featured[:2],
-            "featured": featured,
-            "new_arrivals": selectors.new_arrivals(8),
-            "tiles": _department_tiles(Department.objects.all()),
-        },
-    )
+    def build():
+        featured = selectors.featured_products(8)
+        return render_to_string(
+            "storefront/_home_content.html",
+            {
+                "hero": featured[:2],
+                "featured": featured,
+                "new_arrivals": selectors.new_arrivals(8),
+                "tiles": _department_tiles(Department.objects.all()),
+            },
+        )
+
+    content = mark_safe(cached_fragment("home", build))  # noqa: S308 - rendered template
+    return render(request, "storefront/home.html", {"content": content})
 
 
 def _error(request, status, title, text):
