@@ -8,6 +8,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from vivre.cart.forms import AddToCartForm
 
@@ -191,7 +192,8 @@ def product(request, slug):
         return {
             # Plain values only: unpickling model instances on every view costs more
             # than rendering the page head.
-            "product": {"name": found.name, "description": found.description},
+            "product": {"name": found.name},
+            "meta_description": Truncator(found.description).chars(160),
             "department_slug": found.category.department.slug,
             # The usual view (default option, no errors); the visitor's CSRF token
             # is put in on the way out.
@@ -209,6 +211,7 @@ def product(request, slug):
         "catalog/product.html",
         {
             "product": page["product"],
+            "meta_description": page["meta_description"],
             "content": mark_safe(page["body"].replace(CSRF_PLACEHOLDER, get_token(request))),  # noqa: S308
             "current_department_slug": page["department_slug"],
         },
