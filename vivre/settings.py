@@ -182,6 +182,15 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vivre <care@vivre.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Per-process memory cache: catalogue fragments are keyed by the catalogue version
+# read from the database on every request, so each app server stays correct alone.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("VIVRE_CACHE_ENTRIES", default=5000)},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
