@@ -61,3 +61,31 @@ def test_browsing_sets_no_cookie(client):
     # the cart cookie appears only when something is put in the bag
     for url in ["/", "/search/?q=vase", "/service/shipping/"]:
         assert not client.get(url).cookies
+
+
+def test_production_settings_pass_the_strict_deploy_check(tmp_path):
+    """The production switch turns on everything `check --deploy` asks for."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "VIVRE_PRODUCTION": "1",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "shop.vivre.example",
+        "VIVRE_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
+    manage = Path(__file__).resolve().parents[3] / "manage.py"
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(manage), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
