@@ -86,41 +86,23 @@ def _shelf(department: str, category: str | None, *, version: str) -> dict | Non
     return cached_fragment(f"shelf:{department}:{category}", build, version=version) or None
 
 
-def department(request, department):
-    """List a department's products, with its categories as filters."""
-    version = catalog_version()
-    shelf = _shelf(department, None, version=version)
-    if shelf is None:
-        raise Http404("No such department")
-    dept = shelf["department"]
-    sort = selectors.sort_option(request.GET.get("sort"))
-    content = _listing(
-        request,
-        key=f"department:{dept['id']}",
-        queryset=lambda: selectors.department_listing(dept["id"], sort=sort),
-        context=lambda: shelf,
-        sort=sort,
-        version=version,
-    )
-    return render(
-        request,
-        "catalog/listing.html",
-        {"department": dept, "content": content, "current_department_slug": dept["slug"]},
-    )
-
-
-def category(request, department, category):
-    """List a category's products."""
+def _shelf_page(request, department: str, category: str | None = None):
+    """Render a department's or a category's listing page."""
     version = catalog_version()
     shelf = _shelf(department, category, version=version)
     if shelf is None:
-        raise Http404("No such category")
-    cat = shelf["category"]
+        raise Http404("No such department or category")
     sort = selectors.sort_option(request.GET.get("sort"))
+    if shelf["category"] is None:
+        key_id = shelf["department"]["id"]
+        key, listing = f"department:{key_id}", selectors.department_listing
+    else:
+        key_id = shelf["category"]["id"]
+        key, listing = f"category:{key_id}", selectors.category_listing
     content = _listing(
         request,
-        key=f"category:{cat['id']}",
-        queryset=lambda: selectors.category_listing(cat["id"], sort=sort),
+        key=key,
+        queryset=lambda: listing(key_id, sort=sort),
         context=lambda: shelf,
         sort=sort,
         version=version,
@@ -130,11 +112,21 @@ def category(request, department, category):
         "catalog/listing.html",
         {
             "department": shelf["department"],
-            "category": cat,
+            "category": shelf["category"],
             "content": content,
             "current_department_slug": department,
         },
     )
+
+
+def department(request, department):
+    """List a department's products, with its categories as filters."""
+    return _shelf_page(request, department)
+
+
+def category(request, department, category):
+    """List a category's products."""
+    return _shelf_page(request, department, category)
 
 
 def product_bundle(slug: str, *, version: str | None = None) -> dict | None:
