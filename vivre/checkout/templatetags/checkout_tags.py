@@ -1,15 +1,11 @@
 import phonenumbers
 from django import template
 
-from vivre.core.money import format_usd
+from vivre.catalog.templatetags.catalog_tags import usd
 
 register = template.Library()
-
-
-@register.filter
-def usd(amount):
-    """Render an amount as ``$1,234.50``."""
-    return "" if amount is None else format_usd(amount)
+# One money filter for the whole shop; checkout templates load it from here.
+register.filter("usd", usd)
 
 
 @register.filter
