@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "vivre.orders",
     "vivre.payments",
     "vivre.checkout",
+    "vivre.messaging",
+    "vivre.fulfilment",
     "vivre.storefront",
 ]
 
