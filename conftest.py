@@ -46,7 +46,7 @@ def _migrated_defaults(request):
     """Give every database test the rows that data migrations create.
 
     Transactional tests (``live_server``, threads) flush every table when they end,
-    including the service pages, shipping methods and tax rates that migrations
+    including the service pages, shipping methods, tax rates and staff roles that migrations
     made; whatever test runs next would otherwise find them gone.
     """
     names = request.fixturenames
@@ -67,6 +67,12 @@ def _migrated_defaults(request):
         ensure_checkout_defaults()
     if not Page.objects.exists():
         create_missing_pages(Page)
+    from django.contrib.auth.models import Group
+
+    from vivre.core.staff import Role
+
+    if not Group.objects.exists():
+        Group.objects.bulk_create([Group(name=name) for name in Role.ALL])
     yield
 
 
