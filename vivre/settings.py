@@ -242,6 +242,7 @@ VIVRE = {
         "vivre.cart.services.clear_expired_ips",
         "vivre.orders.services.clear_expired_ips",
         "vivre.checkout.services.forget_abandoned_details",
+        "vivre.core.throttle.clear_old_attempts",
     ],
     "CART_MAX_QUANTITY": 20,
     "PAYMENT_PROCESSOR": env.str(

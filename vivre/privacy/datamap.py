@@ -39,6 +39,7 @@ class Category:
     POSTAL_CODE = "user.contact.address.postal_code"
     COUNTRY = "user.contact.address.country"
     IP_ADDRESS = "user.device.ip_address"
+    PSEUDONYMOUS_ID = "user.unique_id.pseudonymous"
     COOKIE_ID = "user.device.cookie_id"
     CREDIT_CARD = "user.financial.credit_card"
     FINANCIAL = "user.financial"
