@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "vivre.checkout",
     "vivre.messaging",
     "vivre.fulfilment",
+    "vivre.returns",
+    "vivre.care",
     "vivre.storefront",
 ]
 
@@ -252,5 +254,7 @@ VIVRE = {
     # gives up, like a real gateway's client timeout.
     "SANDBOX_TIMEOUT_SECONDS": env.float("VIVRE_SANDBOX_TIMEOUT_SECONDS", default=2.0),
     "FREE_SHIPPING_THRESHOLD": Decimal("250.00"),
+    # Days after shipping in which items can be sent back (P25, money-back guarantee).
+    "RETURN_WINDOW_DAYS": env.int("VIVRE_RETURN_WINDOW_DAYS", default=30),
     "PAGE_SIZE": 24,
 }

@@ -4,10 +4,24 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them the SVG icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("vivre/favicon.svg"))
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
     path("cart/", include("vivre.cart.urls")),
     path("checkout/", include("vivre.checkout.urls")),
+    path("staff/care/", include("vivre.care.urls")),
+    path("staff/fulfilment/", include("vivre.fulfilment.urls")),
+    path("staff/mail/", include("vivre.messaging.urls")),
+    path("", include("vivre.returns.urls")),
     path("", include("vivre.catalog.urls")),
     path("", include("vivre.storefront.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Order, OrderLine
+from .models import Order, OrderEvent, OrderLine
 
 
 class OrderLineInline(admin.TabularInline):
@@ -12,6 +12,30 @@ class OrderLineInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class OrderEventInline(admin.TabularInline):
+    """The order's history, oldest first; written only by the order services."""
+
+    model = OrderEvent
+    fields = ["created_at", "type", "actor_label", "data"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor_user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="by")
+    def actor_label(self, obj):
+        return obj.actor_label
 
 
 @admin.register(Order)
@@ -26,7 +50,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "shipping_method_code", "created_at"]
     search_fields = ["=number", "email"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderEventInline]
     fields = [
         "number", "status", "email", "shipping_label", "billing_label",
         "shipping_method_name", "subtotal", "shipping_charge", "tax_rate", "tax", "total",

@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from localflavor.us.us_states import STATE_CHOICES
@@ -89,7 +90,13 @@ class Order(TimestampedModel):
     class Status(models.TextChoices):
         PLACED = "placed", "Placed"
         AUTHORIZED = "authorized", "Payment authorized"
+        IN_FULFILMENT = "in_fulfilment", "In fulfilment"
+        PARTLY_SHIPPED = "partly_shipped", "Partly shipped"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
+        RETURN_REQUESTED = "return_requested", "Return requested"
+        RETURNED = "returned", "Returned"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=12, unique=True, editable=False)
@@ -147,6 +154,30 @@ class Order(TimestampedModel):
     def __str__(self):
         return self.number
 
+    def can_transition_to(self, status: str) -> bool:
+        """Return True if the order may move from its current status to ``status``."""
+        return status in TRANSITIONS.get(self.status, frozenset())
+
+    def can_cancel(self) -> bool:
+        """Return True while nothing of the order has shipped."""
+        return self.can_transition_to(Order.Status.CANCELLED)
+
+
+_S = Order.Status
+#: Where an order may go from each status. Another partial shipment keeps an order
+#: partly shipped, so that move is allowed; cancelled and returned are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.PLACED: frozenset({_S.AUTHORIZED, _S.CANCELLED}),
+    _S.AUTHORIZED: frozenset({_S.IN_FULFILMENT, _S.CANCELLED}),
+    _S.IN_FULFILMENT: frozenset({_S.PARTLY_SHIPPED, _S.SHIPPED, _S.CANCELLED}),
+    _S.PARTLY_SHIPPED: frozenset({_S.PARTLY_SHIPPED, _S.SHIPPED}),
+    _S.SHIPPED: frozenset({_S.DELIVERED, _S.RETURN_REQUESTED}),
+    _S.DELIVERED: frozenset({_S.RETURN_REQUESTED}),
+    _S.RETURN_REQUESTED: frozenset({_S.RETURNED}),
+    _S.RETURNED: frozenset(),
+    _S.CANCELLED: frozenset(),
+}
+
 
 class OrderLine(models.Model):
     """One item of an order, with the product's name and price as they were at purchase."""
@@ -181,3 +212,44 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One thing that happened to an order, who did it, and when: the order's history."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    # Namespaced, e.g. "orders.order.shipped".
+    type = models.CharField(max_length=60)
+    # "system", "customer", or "staff" (then ``actor_user`` says who).
+    actor = models.CharField(max_length=40)
+    # The staff member who acted; kept for accountability, empty for the system and
+    # shoppers, and set null if the staff account is ever deleted.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Ids, statuses, quantities and codes only: never names, addresses or e-mails.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"])]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        actor_user = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY, Use.CUSTOMER_CARE)
+        not_personal = ["id", "order", "type", "actor", "data", "created_at"]
+
+    def __str__(self):
+        return f"{self.type} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def actor_label(self) -> str:
+        """Return who acted, for staff screens."""
+        if self.actor_user_id:
+            return f"{self.actor} {self.actor_user.get_username()}"
+        return self.actor

@@ -1,17 +1,27 @@
-"""Changes to orders: recording a new one, and forgetting old IP addresses (P11)."""
+"""Changes to orders: recording one, moving it through its statuses, forgetting old IPs (P11).
+
+Every status change is a service here: it names its actor, refuses a move the
+order's state machine (``models.TRANSITIONS``) does not allow with an
+``OrderError``, and writes an ``OrderEvent`` in the same transaction.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Address, Order, OrderLine
+from .errors import OrderError, OrderErrorCode
+from .models import Address, Order, OrderEvent, OrderLine
 from .numbers import new_order_number
+
+#: Who changes an order: a staff ``User``, or a label such as "system" or "customer".
+Actor = Any
 
 
 @dataclass(frozen=True)
@@ -106,14 +116,121 @@ def create_order(
                 for line in lines
             ]
         )
+        record_event(order=order, type="orders.order.placed", actor="customer")
     return order
 
 
-def mark_authorized(*, order: Order) -> Order:
-    """Record that the order's payment was authorised."""
-    order.status = Order.Status.AUTHORIZED
-    order.save(update_fields=["status", "updated_at"])
+def record_event(*, order: Order, type: str, actor: Actor, data: dict | None = None) -> OrderEvent:
+    """Add an entry to the order's history. ``data`` must hold no personal data."""
+    if isinstance(actor, str):
+        label, user = actor, None
+    else:
+        label, user = "staff", actor
+    return OrderEvent.objects.create(
+        order=order, type=type, actor=label[:40], actor_user=user, data=data or {}
+    )
+
+
+def _transition(
+    *, order: Order, to: str, actor: Actor, event: str, data: dict | None = None
+) -> Order:
+    """Move the order to status ``to`` under a row lock and record ``event``.
+
+    Raises ``OrderError(INVALID_TRANSITION)`` if the state machine forbids the move;
+    the order is then left unchanged.
+    """
+    with transaction.atomic():
+        current = Order.objects.select_for_update().only("status").get(pk=order.pk).status
+        order.status = current
+        if not order.can_transition_to(to):
+            raise OrderError(
+                OrderErrorCode.INVALID_TRANSITION,
+                f"Order {order.number} is {order.get_status_display().lower()}; "
+                f"it cannot be marked {Order.Status(to).label.lower()}.",
+            )
+        order.status = to
+        order.save(update_fields=["status", "updated_at"])
+        record_event(
+            order=order,
+            type=event,
+            actor=actor,
+            data={"from": current, "to": to, **(data or {})},
+        )
     return order
+
+
+def mark_authorized(*, order: Order, actor: Actor = "system") -> Order:
+    """Record that the order's payment was authorised (placed → authorized)."""
+    return _transition(
+        order=order, to=Order.Status.AUTHORIZED, actor=actor, event="orders.order.authorized"
+    )
+
+
+def start_fulfilment(*, order: Order, actor: Actor) -> Order:
+    """Hand a paid order to the warehouse (authorized → in_fulfilment)."""
+    return _transition(
+        order=order,
+        to=Order.Status.IN_FULFILMENT,
+        actor=actor,
+        event="orders.order.fulfilment_started",
+    )
+
+
+def mark_partly_shipped(*, order: Order, actor: Actor, data: dict | None = None) -> Order:
+    """Record that some, not all, of the order has left the warehouse."""
+    return _transition(
+        order=order,
+        to=Order.Status.PARTLY_SHIPPED,
+        actor=actor,
+        event="orders.order.partly_shipped",
+        data=data,
+    )
+
+
+def mark_shipped(*, order: Order, actor: Actor, data: dict | None = None) -> Order:
+    """Record that everything the order holds has left the warehouse."""
+    return _transition(
+        order=order, to=Order.Status.SHIPPED, actor=actor, event="orders.order.shipped", data=data
+    )
+
+
+def mark_delivered(*, order: Order, actor: Actor) -> Order:
+    """Record that the carrier delivered the order (shipped → delivered)."""
+    return _transition(
+        order=order, to=Order.Status.DELIVERED, actor=actor, event="orders.order.delivered"
+    )
+
+
+def cancel_order(*, order: Order, actor: Actor, reason: str = "") -> Order:
+    """Cancel an order of which nothing has shipped yet.
+
+    ``reason`` is a short staff note kept in the event; it must not contain
+    personal data. Releasing stock and voiding the payment come with payments.
+    """
+    return _transition(
+        order=order,
+        to=Order.Status.CANCELLED,
+        actor=actor,
+        event="orders.order.cancelled",
+        data={"reason": reason} if reason else None,
+    )
+
+
+def request_return(*, order: Order, actor: Actor) -> Order:
+    """Record that the customer asked to return a shipped or delivered order."""
+    return _transition(
+        order=order,
+        to=Order.Status.RETURN_REQUESTED,
+        actor=actor,
+        event="orders.order.return_requested",
+    )
+
+
+def mark_returned(*, order: Order, actor: Actor) -> Order:
+    """Record that the returned parcel arrived back (return_requested → returned)."""
+    return _transition(
+        order=order, to=Order.Status.RETURNED, actor=actor, event="orders.order.returned"
+    )
 
 
 def ip_retention_days() -> int:

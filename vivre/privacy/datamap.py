@@ -40,6 +40,7 @@ class Category:
     COUNTRY = "user.contact.address.country"
     IP_ADDRESS = "user.device.ip_address"
     PSEUDONYMOUS_ID = "user.unique_id.pseudonymous"
+    USERNAME = "user.account.username"
     COOKIE_ID = "user.device.cookie_id"
     CREDIT_CARD = "user.financial.credit_card"
     FINANCIAL = "user.financial"

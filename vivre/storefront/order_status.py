@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from vivre.core.http import client_ip
@@ -85,5 +86,15 @@ def order_status(request, number):
     ) in request.session.get(PLACED_ORDERS_KEY, [])
     if not allowed:
         return redirect("storefront:order-lookup")
-    shipments = list(order.shipments.all()) if hasattr(order, "shipments") else []
-    return render(request, "storefront/order_status.html", {"order": order, "shipments": shipments})
+    from vivre.returns.services import return_window_ends, returnable_quantities
+
+    shipments = []
+    for shipment in order.shipments.filter(shipped_at__isnull=False).order_by("shipped_at"):
+        shipments.append(shipment)
+    ends = return_window_ends(order)
+    can_return = bool(ends and timezone.now() <= ends and returnable_quantities(order))
+    return render(
+        request,
+        "storefront/order_status.html",
+        {"order": order, "shipments": shipments, "can_return": can_return, "returns_until": ends},
+    )

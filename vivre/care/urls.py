@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("orders/<str:number>/", views.order_detail, name="order"),
+    path("orders/<str:number>/issues/", views.open_issue, name="open_issue"),
+    path(
+        "orders/<str:number>/issues/<uuid:issue_id>/resolve/",
+        views.resolve_issue,
+        name="resolve_issue",
+    ),
+    path(
+        "orders/<str:number>/issues/<uuid:issue_id>/reveal-phone/",
+        views.reveal_phone,
+        name="reveal_phone",
+    ),
+]

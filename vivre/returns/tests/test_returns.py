@@ -1,0 +1,208 @@
+"""Returns and exchanges (P25): request within the window, receive, refund or exchange."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from vivre.catalog.models import Variant
+from vivre.catalog.testing import make_product
+from vivre.core.staff import Role
+from vivre.fulfilment.models import Shipment
+from vivre.fulfilment.services import create_shipment
+from vivre.messaging.models import Message
+from vivre.orders.models import Order
+from vivre.orders.services import AddressData, LineData, create_order, mark_authorized
+from vivre.returns import services
+from vivre.returns.models import ReturnRequest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shipped_order():
+    product = make_product(price="100.00", stock=10, variants=2)
+    first, second = product.variants.order_by("position")
+    address = AddressData("Ada Lovelace", "12 Bank Street", "", "New York", "NY", "10014")
+    order = create_order(
+        email="ada@example.com",
+        phone="+12125550199",
+        shipping_address=address,
+        billing_address=address,
+        shipping_method_code="standard",
+        shipping_method_name="Standard",
+        lines=[LineData(variant=first, quantity=2, unit_price=Decimal("100.00"))],
+        shipping_charge=Decimal("9.95"),
+        tax_rate=Decimal("0.10"),
+        tax=Decimal("20.00"),
+        ip_address=None,
+        idempotency_key=uuid.uuid4(),
+    )
+    mark_authorized(order=order)
+    line = order.lines.get()
+    create_shipment(order=order, lines={line.pk: 2}, carrier="ups", actor="test")
+    order.refresh_from_db()
+    order.exchange_variant = second
+    return order
+
+
+@pytest.fixture
+def staff_client(client):
+    user = User.objects.create_user("packer", is_staff=True)
+    user.groups.add(Group.objects.get(name=Role.FULFILMENT))
+    client.force_login(user)
+    return client
+
+
+def _browse_order(client, order):
+    client.post("/orders/", {"number": order.number, "email": order.email})
+
+
+@pytest.mark.promise("P25")
+def test_refund_return_end_to_end(client, shipped_order, staff_client):
+    order = shipped_order
+    line = order.lines.get()
+    guest = type(client)()
+    _browse_order(guest, order)
+
+    # the customer books a return of one item from the order page
+    page = guest.get(f"/orders/{order.number}/").content.decode()
+    assert "Return or exchange items" in page
+    response = guest.post(
+        f"/orders/{order.number}/return/",
+        {f"qty_{line.pk}": 1, "reason": "fit", "resolution": "refund", "note": "Too small"},
+    )
+    assert response.status_code == 302
+    request = ReturnRequest.objects.get()
+    order.refresh_from_db()
+    assert order.status == Order.Status.RETURN_REQUESTED
+    assert Message.objects.filter(kind="return.requested", to_address=order.email).count() == 1
+
+    # staff receive the parcel, then refund: item price plus its tax
+    staff_client.post(f"/staff/returns/{request.pk}/received/")
+    staff_client.post(f"/staff/returns/{request.pk}/refund/")
+    request.refresh_from_db()
+    order.refresh_from_db()
+    assert request.status == ReturnRequest.Status.REFUNDED
+    assert request.refund_amount == Decimal("110.00")
+    assert order.status == Order.Status.RETURNED
+    kinds = set(Message.objects.values_list("kind", flat=True))
+    assert {"return.requested", "return.received", "return.refunded"} <= kinds
+
+
+@pytest.mark.promise("P25")
+def test_exchange_takes_stock_and_sends_tracking(shipped_order):
+    order = shipped_order
+    line = order.lines.get()
+    wanted = order.exchange_variant
+    stock_before = wanted.stock
+    request = services.request_return(
+        order=order,
+        items=[services.ReturnItem(line.pk, 1, wanted.pk)],
+        reason="fit",
+        resolution="exchange",
+    )
+    services.mark_received(request=request, actor="test")
+
+    with pytest.raises(services.ReturnError):
+        services.ship_exchange(request=request, tracking_number="1Z999AA10123456785", actor="t")
+    services.ship_exchange(request=request, tracking_number="1Z999AA10123456784", actor="t")
+
+    assert Variant.objects.get(pk=wanted.pk).stock == stock_before - 1
+    message = Message.objects.get(kind="return.exchanged")
+    assert "1Z999AA10123456784" in message.text_body
+
+
+def test_cannot_return_more_than_shipped_or_twice(shipped_order):
+    line = shipped_order.lines.get()
+    with pytest.raises(services.ReturnError) as error:
+        services.request_return(
+            order=shipped_order, items=[services.ReturnItem(line.pk, 3)], reason="fit",
+            resolution="refund",
+        )  # fmt: skip
+    assert error.value.code is services.ReturnErrorCode.TOO_MANY
+    services.request_return(
+        order=shipped_order, items=[services.ReturnItem(line.pk, 2)], reason="fit",
+        resolution="refund",
+    )  # fmt: skip
+    with pytest.raises(services.ReturnError):
+        services.request_return(
+            order=shipped_order, items=[services.ReturnItem(line.pk, 1)], reason="fit",
+            resolution="refund",
+        )  # fmt: skip
+    assert ReturnRequest.objects.count() == 1
+
+
+def test_return_outside_the_window_is_refused(shipped_order, client):
+    Shipment.objects.update(shipped_at=timezone.now() - timedelta(days=31))
+    line = shipped_order.lines.get()
+    with pytest.raises(services.ReturnError) as error:
+        services.request_return(
+            order=shipped_order, items=[services.ReturnItem(line.pk, 1)], reason="fit",
+            resolution="refund",
+        )  # fmt: skip
+    assert error.value.code is services.ReturnErrorCode.WINDOW_CLOSED
+    _browse_order(client, shipped_order)
+    response = client.post(
+        f"/orders/{shipped_order.number}/return/",
+        {f"qty_{line.pk}": 1, "reason": "fit", "resolution": "refund"},
+    )
+    assert response.status_code == 409
+    assert "within 30 days" in response.content.decode()
+
+
+def test_exchange_for_another_product_is_refused(shipped_order):
+    line = shipped_order.lines.get()
+    stranger = make_product().variants.get()
+    with pytest.raises(services.ReturnError) as error:
+        services.request_return(
+            order=shipped_order, items=[services.ReturnItem(line.pk, 1, stranger.pk)],
+            reason="fit", resolution="exchange",
+        )  # fmt: skip
+    assert error.value.code is services.ReturnErrorCode.BAD_EXCHANGE
+
+
+@pytest.mark.parametrize("qty", ["0", "-1", "9", "x"])
+def test_bad_quantities_show_errors_and_book_nothing(client, shipped_order, qty):
+    line = shipped_order.lines.get()
+    _browse_order(client, shipped_order)
+    response = client.post(
+        f"/orders/{shipped_order.number}/return/",
+        {f"qty_{line.pk}": qty, "reason": "fit", "resolution": "refund"},
+    )
+    assert response.status_code == 400
+    assert not ReturnRequest.objects.exists()
+
+
+def test_return_page_needs_the_order_looked_up(client, shipped_order):
+    response = client.get(f"/orders/{shipped_order.number}/return/")
+    assert response.status_code == 302
+
+
+def test_staff_steps_are_for_fulfilment_staff_only(client, shipped_order):
+    line = shipped_order.lines.get()
+    request = services.request_return(
+        order=shipped_order, items=[services.ReturnItem(line.pk, 1)], reason="fit",
+        resolution="refund",
+    )  # fmt: skip
+    carer = User.objects.create_user("carer", is_staff=True)
+    carer.groups.add(Group.objects.get(name=Role.CARE))
+    client.force_login(carer)
+    assert client.post(f"/staff/returns/{request.pk}/received/").status_code == 403
+    request.refresh_from_db()
+    assert request.status == ReturnRequest.Status.REQUESTED
+
+
+def test_refund_before_receipt_is_refused_with_a_message(staff_client, shipped_order):
+    line = shipped_order.lines.get()
+    request = services.request_return(
+        order=shipped_order, items=[services.ReturnItem(line.pk, 1)], reason="fit",
+        resolution="refund",
+    )  # fmt: skip
+    response = staff_client.post(f"/staff/returns/{request.pk}/refund/", follow=True)
+    assert "once its parcel is received" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == ReturnRequest.Status.REQUESTED
