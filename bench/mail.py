@@ -113,6 +113,7 @@ def bench_database(label: str, env: dict, args, sink) -> dict[int, float]:
     manage(env, "migrate", "-v0")
     shell(env, RESET)
     rates: dict[int, float] = {}
+    steady_rates: dict[int, float] = {}
 
     def queue(prefix: str):
         seconds = shell(env, QUEUE.format(prefix=prefix, n=args.messages))["seconds"]
@@ -137,7 +138,8 @@ def bench_database(label: str, env: dict, args, sink) -> dict[int, float]:
         delivered = sink.handler.count - before
         rates[workers] = delivered / seconds
         span = (sink.handler.last_at or 0) - (sink.handler.first_at or 0)
-        steady = f"{(delivered - 1) / span:6.0f}" if span > 0 else "     -"
+        steady_rates[workers] = (delivered - 1) / span if span > 0 else 0.0
+        steady = f"{steady_rates[workers]:6.0f}"
         print(
             f"{workers} worker{'s' if workers > 1 else ' '}: {delivered:6d} delivered in "
             f"{seconds:6.1f} s = {rates[workers]:6.0f} messages/s "
@@ -155,7 +157,12 @@ def bench_database(label: str, env: dict, args, sink) -> dict[int, float]:
         )
     counts = shell(env, COUNTS)
     print("outbox now:", ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
-    print(f"ratio 4 workers / 1 worker: {rates[4] / rates[1]:.2f}", flush=True)
+    steady_ratio = steady_rates[4] / steady_rates[1] if steady_rates[1] else 0.0
+    print(
+        f"ratio 4 workers / 1 worker: {rates[4] / rates[1]:.2f} "
+        f"(first to last reception: {steady_ratio:.2f})",
+        flush=True,
+    )
     return rates
 
 

@@ -154,7 +154,12 @@ def build_email(message: Message, connection=None) -> EmailMultiAlternatives:
 
 
 def is_permanent(error: BaseException) -> bool:
-    """Return True if retrying cannot help: the server refused the recipient or message."""
+    """Return True if retrying cannot help: the server refused the recipient or message.
+
+    A ValueError is Django refusing the address itself (say, a line break in it).
+    """
+    if isinstance(error, ValueError):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return bool(codes) and all(500 <= code < 600 for code in codes)

@@ -193,3 +193,40 @@ def test_deliver_mail_command_sends_everything_due(smtp_server):
     call_command("deliver_mail")
     assert Message.objects.filter(state=Message.State.SENT).count() == 3
     assert len(smtp_server.received) == 3
+
+
+def test_sweep_queues_a_task_for_a_message_whose_enqueue_was_lost(smtp_server):
+    # given a committed message whose on_commit enqueue never ran (the process died)
+    message = queue_notice()
+    assert not DBTaskResult.objects.exists()
+    # when the periodic sweep runs as a task
+    assert services_sweep_task() == {"requeued": 0, "due": 1}
+    # then the queued task delivers it
+    assert run_queued_tasks() == 1
+    message.refresh_from_db()
+    assert message.state == Message.State.SENT
+
+
+def services_sweep_task():
+    from vivre.messaging.tasks import sweep_outbox
+
+    return sweep_outbox.call()
+
+
+def test_deliver_mail_enqueue_only_queues(smtp_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    queue_notice()
+    out = StringIO()
+    call_command("deliver_mail", "--enqueue", stdout=out)
+    assert "queued 1 deliveries" in out.getvalue()
+    assert smtp_server.received == []
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_malformed_address_fails_at_once(smtp_server):
+    message = queue_notice(to="ada@example.com\nBcc: eve@example.com")
+    assert deliver(message.pk) == Message.State.FAILED
+    assert smtp_server.received == []

@@ -7,7 +7,7 @@ from django.db import transaction
 from vivre.messaging.models import Message
 from vivre.messaging.services import send_email
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("vivre.messaging.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

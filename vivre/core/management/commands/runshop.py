@@ -19,6 +19,8 @@ class Command(BaseCommand):
         # RUN_MAIN set; only the outer process starts the worker.
         worker = None
         if os.environ.get("RUN_MAIN") != "true":
+            # Mail a previous run left half-sent goes back in the queue.
+            call_command("deliver_mail", "--enqueue")
             worker = subprocess.Popen(  # noqa: S603 - our own manage.py
                 [sys.executable, "manage.py", "db_worker", "--interval", "1"]
             )
