@@ -124,3 +124,51 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, catalogue):
     page.keyboard.press("Tab")
     inside_main = page.evaluate("document.querySelector('#main').contains(document.activeElement)")
     assert inside_main, "after the skip link, Tab should go to the first control in <main>"
+
+
+def test_order_pages_and_back_office_have_no_serious_violations(page, browser, live_server, bag):
+    """Your order, the return form, and the fulfilment, returns, care and mail screens."""
+    from django.contrib.auth.models import User
+
+    from vivre.fulfilment.services import create_shipment
+    from vivre.orders.models import Order
+
+    # given a guest's order that has shipped
+    page.goto("/cart/")
+    page.get_by_role("link", name="Check out").click()
+    fill_checkout_details(page)
+    pay_and_place_order(page)
+    order = Order.objects.get()
+    create_shipment(
+        order=order,
+        lines={line.pk: line.quantity for line in order.lines.all()},
+        carrier="ups",
+        actor="test",
+        tracking_number="1Z999AA10123456784",
+    )
+
+    # then the guest's pages pass
+    goto_ok(page, f"/orders/{order.number}/")
+    check_page(page, "order status")
+    goto_ok(page, f"/orders/{order.number}/return/")
+    check_page(page, "return form")
+    lookup = browser.new_context(base_url=live_server.url).new_page()
+    goto_ok(lookup, "/orders/")
+    check_page(lookup, "order lookup")
+
+    # and so do the staff screens
+    User.objects.create_superuser("boss", "boss@vivre.example", "correct horse battery")
+    staff = browser.new_context(base_url=live_server.url).new_page()
+    staff.goto("/admin/login/")
+    staff.get_by_label("Username").fill("boss")
+    staff.get_by_label("Password").fill("correct horse battery")
+    staff.get_by_role("button", name="Log in").click()
+    for path in [
+        "/staff/fulfilment/",
+        f"/staff/fulfilment/orders/{order.number}/",
+        "/staff/returns/",
+        f"/staff/care/?q={order.number}",
+        "/staff/mail/",
+    ]:
+        goto_ok(staff, path)
+        check_page(staff, path)
