@@ -182,3 +182,18 @@ def pay_and_place_order(page) -> None:
     page.get_by_label("Name on card").fill(CARD["name"])
     page.get_by_role("button", name="Place order").click()
     page.wait_for_url("**/checkout/confirmation/*/")
+
+
+def staff_page(browser, live_server, username: str = "boss"):
+    """Return a page in a new browser context, signed in as a new superuser."""
+    from django.contrib.auth.models import User
+
+    password = "correct horse battery"
+    User.objects.create_superuser(username, f"{username}@vivre.example", password)
+    page = browser.new_context(base_url=live_server.url).new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    return page

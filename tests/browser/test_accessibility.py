@@ -13,6 +13,7 @@ from .conftest import (
     add_to_bag,
     fill_checkout_details,
     pay_and_place_order,
+    staff_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -128,8 +129,6 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, catalogue):
 
 def test_order_pages_and_back_office_have_no_serious_violations(page, browser, live_server, bag):
     """Your order, the return form, and the fulfilment, returns, care and mail screens."""
-    from django.contrib.auth.models import User
-
     from vivre.fulfilment.services import create_shipment
     from vivre.orders.models import Order
 
@@ -157,12 +156,7 @@ def test_order_pages_and_back_office_have_no_serious_violations(page, browser, l
     check_page(lookup, "order lookup")
 
     # and so do the staff screens
-    User.objects.create_superuser("boss", "boss@vivre.example", "correct horse battery")
-    staff = browser.new_context(base_url=live_server.url).new_page()
-    staff.goto("/admin/login/")
-    staff.get_by_label("Username").fill("boss")
-    staff.get_by_label("Password").fill("correct horse battery")
-    staff.get_by_role("button", name="Log in").click()
+    staff = staff_page(browser, live_server)
     for path in [
         "/staff/fulfilment/",
         f"/staff/fulfilment/orders/{order.number}/",

@@ -3,14 +3,13 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from vivre.messaging.testing import SMTPSink
 from vivre.orders.models import Order
 
-from .conftest import GUEST, fill_checkout_details, pay_and_place_order
+from .conftest import GUEST, fill_checkout_details, pay_and_place_order, staff_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.promise("P5")]
 
@@ -38,12 +37,7 @@ def test_guest_order_ships_and_both_mails_arrive(page, browser, live_server, bag
     order = Order.objects.get(email=GUEST["email"])
 
     # when a fulfilment associate signs in and ships the order with a generated number
-    User.objects.create_superuser("packer", "packer@vivre.example", "correct horse battery")
-    staff = browser.new_context(base_url=live_server.url).new_page()
-    staff.goto("/admin/login/?next=/staff/fulfilment/")
-    staff.get_by_label("Username").fill("packer")
-    staff.get_by_label("Password").fill("correct horse battery")
-    staff.get_by_role("button", name="Log in").click()
+    staff = staff_page(browser, live_server, "packer")
     staff.goto(f"/staff/fulfilment/orders/{order.number}/")
     staff.get_by_label("Generate a tracking number").check()
     staff.get_by_role("button", name="Ship these items").click()

@@ -1,6 +1,5 @@
 """Returns and exchanges (P25): request within the window, receive, refund or exchange."""
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from vivre.fulfilment.models import Shipment
 from vivre.fulfilment.services import create_shipment
 from vivre.messaging.models import Message
 from vivre.orders.models import Order
-from vivre.orders.services import AddressData, LineData, create_order, mark_authorized
+from vivre.orders.testing import make_order
 from vivre.returns import services
 from vivre.returns.models import ReturnRequest
 
@@ -24,28 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shipped_order():
-    product = make_product(price="100.00", stock=10, variants=2)
-    first, second = product.variants.order_by("position")
-    address = AddressData("Ada Lovelace", "12 Bank Street", "", "New York", "NY", "10014")
-    order = create_order(
-        email="ada@example.com",
-        phone="+12125550199",
-        shipping_address=address,
-        billing_address=address,
-        shipping_method_code="standard",
-        shipping_method_name="Standard",
-        lines=[LineData(variant=first, quantity=2, unit_price=Decimal("100.00"))],
-        shipping_charge=Decimal("9.95"),
-        tax_rate=Decimal("0.10"),
-        tax=Decimal("20.00"),
-        ip_address=None,
-        idempotency_key=uuid.uuid4(),
-    )
-    mark_authorized(order=order)
+    order = make_order(quantities=(2,), price="100.00", tax_rate=Decimal("0.10"))
     line = order.lines.get()
     create_shipment(order=order, lines={line.pk: 2}, carrier="ups", actor="test")
     order.refresh_from_db()
-    order.exchange_variant = second
+    # another colour of the same piece, to exchange for
+    order.exchange_variant = Variant.objects.create(
+        product=line.variant.product, sku=f"{line.sku}-X", colour="Sage", price=line.unit_price,
+        stock=5,
+    )  # fmt: skip
     return order
 
 

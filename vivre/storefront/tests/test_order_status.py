@@ -1,33 +1,22 @@
 """“Your order”: guests find an order by number and e-mail, and nobody can guess one."""
 
-import uuid
 from decimal import Decimal
 
 import pytest
 
-from vivre.catalog.testing import make_product
-from vivre.orders.services import AddressData, LineData, create_order
+from vivre.orders.testing import make_order
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def order():
-    variant = make_product(price="120.00").variants.get()
-    address = AddressData("Ada Lovelace", "12 Bank Street", "", "New York", "NY", "10014")
-    return create_order(
+    return make_order(
+        quantities=(2,),
+        price="120.00",
         email="Ada@Example.com",
-        phone="+12125550199",
-        shipping_address=address,
-        billing_address=address,
-        shipping_method_code="standard",
-        shipping_method_name="Standard",
-        lines=[LineData(variant=variant, quantity=2, unit_price=Decimal("120.00"))],
         shipping_charge=Decimal("0.00"),
-        tax_rate=Decimal("0.08875"),
         tax=Decimal("21.30"),
-        ip_address="203.0.113.9",
-        idempotency_key=uuid.uuid4(),
     )
 
 
