@@ -1,17 +1,15 @@
-"""The access log in the admin: readable, never editable."""
+"""The ledgers in the admin: readable, never editable."""
 
 from django.contrib import admin
 
-from .models import AccessRecord
+from .models import AccessRecord, ConsentRecord
 
 
-@admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject_type", "subject_id", "field", "purpose", "actor_label"]
-    list_filter = ["subject_type", "field", "purpose"]
-    search_fields = ["subject_id", "actor_label", "reason"]
-    date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in AccessRecord._meta.fields]
+class ReadOnlyLedgerAdmin(admin.ModelAdmin):
+    """A ledger is appended to by the shop, never by hand."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -21,3 +19,19 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["created_at", "subject_key", "purpose", "granted", "channel", "recorded_by"]
+    list_filter = ["purpose", "granted", "channel"]
+    search_fields = ["subject_key", "recorded_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["created_at", "subject_type", "subject_id", "field", "purpose", "actor_label"]
+    list_filter = ["subject_type", "field", "purpose"]
+    search_fields = ["subject_id", "actor_label", "reason"]
+    date_hierarchy = "created_at"

@@ -1,4 +1,6 @@
-"""The access log: who read which sensitive field of whom, for what, and why (P6)."""
+"""The privacy engine's ledgers: the access log (who read which sensitive field of
+whom, for what and why, P6) and the consent ledger (every choice anyone made about
+how we may contact them or use their data, P16, P22, P23)."""
 
 import uuid
 
@@ -11,17 +13,39 @@ class AppendOnlyError(TypeError):
     """An append-only record was asked to change or disappear."""
 
 
-class AccessRecordQuerySet(models.QuerySet):
-    """Access records are appended and read, never rewritten in bulk."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Ledger rows are appended and read, never rewritten in bulk."""
 
     def update(self, **kwargs):
-        raise AppendOnlyError("Access records are append-only; they cannot be updated.")
+        raise AppendOnlyError("This ledger is append-only; its records cannot be updated.")
 
     def delete(self):
-        raise AppendOnlyError("Access records are append-only; they cannot be deleted.")
+        raise AppendOnlyError("This ledger is append-only; its records cannot be deleted.")
 
 
-class AccessRecord(models.Model):
+class AppendOnlyModel(models.Model):
+    """A model whose rows, once written, are never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("This ledger is append-only; its records cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("This ledger is append-only; its records cannot be deleted.")
+
+
+# Kept for callers that name the access log's queryset.
+AccessRecordQuerySet = AppendOnlyQuerySet
+
+
+class AccessRecord(AppendOnlyModel):
     """One read of a sensitive personal-data field, written by ``access.read_personal``.
 
     The subject is named by model label and primary key rather than a foreign key,
@@ -45,8 +69,6 @@ class AccessRecord(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AccessRecordQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "-created_at"])]
@@ -63,11 +85,55 @@ class AccessRecord(models.Model):
     def __str__(self):
         return f"Access {self.pk}"  # admin logs store str(obj): no personal data
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access records are append-only; they cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access records are append-only; they cannot be deleted.")
+class ConsentRecord(AppendOnlyModel):
+    """One choice about one purpose, as made on one channel; the newest one counts.
+
+    The subject is a key, not a foreign key: ``customer:<uuid>`` for an account, or
+    ``email:<keyed hash>`` for someone known only by address (a guest, a catalogue
+    requester), so the ledger never holds an address in clear and survives erasure.
+    """
+
+    class Purpose(models.TextChoices):
+        VIVRE_MAILINGS = "vivre_mailings", "News and offers from Vivre"
+        PARTNER_OFFERS = "partner_offers", "Partners' offers, sent by Vivre"
+        PERSONALIZATION = "personalization", "Suggestions based on what you bought"
+        TRACKING_COOKIES = "tracking_cookies", "Analytics and tracking cookies"
+
+    class Channel(models.TextChoices):
+        REGISTRATION = "registration", "Registration form"
+        CHECKOUT = "checkout", "Checkout"
+        CATALOGUE_REQUEST = "catalogue_request", "Catalogue request form"
+        CONTEST_ENTRY = "contest_entry", "Contest entry form"
+        MY_ACCOUNT = "my_account", "My Account"
+        EMAIL = "email", "E-mail to customer care"
+        PHONE = "phone", "Telephone, recorded by customer care"
+        ONE_CLICK = "one_click", "One-click unsubscribe"
+        GPC = "gpc", "Global Privacy Control signal"
+        COOKIE_BANNER = "cookie_banner", "Cookie banner"
+        POLICY_NOTICE = "policy_notice", "Policy-change notice"
+
+    # A sequence rather than a UUID: "newest" must be exact even within one tick.
+    id = models.BigAutoField(primary_key=True)
+    subject_key = models.CharField(max_length=100, db_index=True)
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    granted = models.BooleanField()
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    # Who recorded it: "self" for the person's own choice, or the staff member who
+    # took it by phone or e-mail (P23), by username.
+    recorded_by = models.CharField(max_length=150)
+    policy_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["subject_key", "purpose", "-id"])]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        subject_key = Personal(Category.PSEUDONYMOUS_ID, Use.MARKETING_EMAIL, Use.LEGAL)
+        recorded_by = Personal(Category.USERNAME, Use.LEGAL)
+        not_personal = ["id", "purpose", "granted", "channel", "policy_version", "created_at"]
+
+    def __str__(self):
+        return f"Consent {self.pk}"
