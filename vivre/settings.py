@@ -7,6 +7,7 @@ the README (``DATABASE_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, mail settings).
 
 import secrets
 import warnings
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "vivre.core",
     "vivre.privacy",
     "vivre.catalog",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "vivre.returns",
     "vivre.care",
     "vivre.storefront",
+    "vivre.accounts",
 ]
 
 MIDDLEWARE = [
@@ -78,9 +81,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vivre.accounts.middleware.RememberedDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vivre.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vivre.urls"
@@ -119,6 +125,29 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out e-mail or IP address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:overview"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset or confirmation link works for a day
+
+# Failed sign-ins (P12) are throttled per account and per IP address by django-axes.
+# It stores a keyed hash of the e-mail, never the address, and no log of successes.
+AXES_FAILURE_LIMIT = env.int("VIVRE_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VIVRE_SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "vivre.accounts.throttling.hashed_username"
+AXES_CLIENT_IP_CALLABLE = "vivre.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "vivre.accounts.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -42,12 +42,12 @@ def _sell_out(variant: Variant) -> None:
 
 
 @pytest.fixture
-def catalogue(transactional_db, django_db_serialized_rollback) -> Catalogue:
+def catalogue(transactional_db) -> Catalogue:
     """Load two departments, three categories and a handful of products with variants.
 
     The live server needs ``transactional_db``, whose flush also empties the rows
-    that data migrations made (shipping methods, tax rates, service pages); a
-    serialized rollback puts them back before each test.
+    that data migrations made (shipping methods, tax rates, service pages); the
+    root conftest's ``_migrated_defaults`` puts them back before each test.
     """
     home = make_department(
         slug="home", name="Home", tagline="Linen, glass and things for the table."
@@ -186,13 +186,13 @@ def pay_and_place_order(page) -> None:
 
 def staff_page(browser, live_server, username: str = "boss"):
     """Return a page in a new browser context, signed in as a new superuser."""
-    from django.contrib.auth.models import User
+    from vivre.accounts.models import User
 
     password = "correct horse battery"
-    User.objects.create_superuser(username, f"{username}@vivre.example", password)
+    User.objects.create_superuser(f"{username}@vivre.example", password)
     page = browser.new_context(base_url=live_server.url).new_page()
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail address").fill(f"{username}@vivre.example")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")

@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 from vivre.catalog.models import Variant
@@ -19,6 +20,15 @@ class Cart(TimestampedModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     ip_recorded_at = models.DateTimeField(null=True, blank=True)
     checked_out_at = models.DateTimeField(null=True, blank=True)
+    # A signed-in customer's bag follows them from device to device; a guest's
+    # bag is merged into it at sign-in.
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="carts",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -27,6 +37,8 @@ class Cart(TimestampedModel):
         subject = Subject.VISITOR
         id = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
         ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
+        customer = Personal(Category.PSEUDONYMOUS_ID, Use.PROVIDE_SERVICE)
+        owner = "customer"
         not_personal = ["ip_recorded_at", "checked_out_at", "created_at", "updated_at"]
 
     def __str__(self):

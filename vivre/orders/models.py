@@ -125,6 +125,14 @@ class Order(TimestampedModel):
     cart = models.ForeignKey(
         Cart, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The account that placed (or later claimed) the order; empty for a guest.
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -144,6 +152,8 @@ class Order(TimestampedModel):
         phone = Personal(Category.PHONE, Use.CUSTOMER_CARE, Use.FULFILMENT)
         ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
         cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
+        customer = Personal(Category.PSEUDONYMOUS_ID, Use.PROVIDE_SERVICE)
+        owner = "customer"
         not_personal = [
             "id", "number", "status", "shipping_address", "billing_address",
             "shipping_method_code", "shipping_method_name", "subtotal", "shipping_charge",

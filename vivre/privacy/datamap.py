@@ -41,6 +41,9 @@ class Category:
     IP_ADDRESS = "user.device.ip_address"
     PSEUDONYMOUS_ID = "user.unique_id.pseudonymous"
     USERNAME = "user.account.username"
+    PASSWORD = "user.authorization.password"  # noqa: S105 (a category name)
+    ACCOUNT_ACTIVITY = "user.account"
+    DEVICE = "user.device"
     COOKIE_ID = "user.device.cookie_id"
     CREDIT_CARD = "user.financial.credit_card"
     FINANCIAL = "user.financial"

@@ -7,8 +7,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 
+from vivre.accounts.models import User
 from vivre.core.staff import Role
 from vivre.orders.models import Address, Order, OrderLine
 

@@ -3,9 +3,10 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from vivre.accounts.models import User
 from vivre.core.staff import Role
 
 from .conftest import make_order
@@ -36,7 +37,7 @@ def test_associate_reveals_the_phone_only_for_an_open_issue(page, transactional_
 
     # when the associate signs in and searches by the customer's e-mail
     page.goto("/staff/care/")
-    page.get_by_label("Username").fill("carer")
+    page.get_by_label("E-mail address").fill("carer")
     page.get_by_label("Password").fill("care-pass-2026")
     page.get_by_role("button", name="Log in").click()
     page.get_by_label("Order number or e-mail address").fill("ADA@example.com")

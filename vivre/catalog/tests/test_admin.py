@@ -1,8 +1,8 @@
 """Merchandisers keep stock in the admin; listings follow at once."""
 
 import pytest
-from django.contrib.auth.models import User
 
+from vivre.accounts.models import User
 from vivre.catalog.testing import make_product
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(User.objects.create_superuser("merch", "merch@vivre.example", "x" * 12))
+    client.force_login(User.objects.create_superuser("merch@vivre.example", "x" * 12))
     return client
 
 

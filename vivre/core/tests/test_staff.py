@@ -1,10 +1,11 @@
 """Back-office screens open only to staff in the right role."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from vivre.accounts.models import User
 from vivre.core.staff import Role, has_role, role_required
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 
+from vivre.accounts.models import User
 from vivre.orders.models import Address, Order
 from vivre.privacy.access import PurposeNotAllowed, access_log_for, is_sensitive, read_personal
 from vivre.privacy.datamap import Category, Use

@@ -97,13 +97,13 @@ def test_unknown_purpose_or_channel_is_refused(field):
 
 
 def test_staff_can_read_but_not_edit_the_ledger_in_the_admin(client):
-    from django.contrib.auth.models import User
+    from vivre.accounts.models import User
 
     record = record_consent(
         subject_key="customer:x", purpose=Purpose.VIVRE_MAILINGS, granted=True,
         channel=Channel.MY_ACCOUNT,
     )  # fmt: skip
-    client.force_login(User.objects.create_superuser("po", "po@vivre.example", "x" * 12))
+    client.force_login(User.objects.create_superuser("po@vivre.example", "x" * 12))
     assert client.get("/admin/privacy/consentrecord/").status_code == 200
     page = client.get(f"/admin/privacy/consentrecord/{record.pk}/change/")
     assert page.status_code == 200 and b'name="granted"' not in page.content

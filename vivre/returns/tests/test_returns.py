@@ -4,9 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from vivre.accounts.models import User
 from vivre.catalog.models import Variant
 from vivre.catalog.testing import make_product
 from vivre.core.staff import Role

@@ -1,0 +1,9 @@
+"""Remembered devices (P21): filled in by the sign-in work."""
+
+
+class RememberedDeviceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
