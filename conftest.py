@@ -31,6 +31,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that Django's mail connection delivers to.
+
+    Mail leaves through the outbox: after the code under test commits, run
+    ``call_command("deliver_mail")`` (what the worker does) and read ``sink.messages``.
+    """
+    from vivre.messaging.testing import SMTPSink
+
+    with SMTPSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = sink.host
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield sink
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the menu and policy date are cached)."""

@@ -16,6 +16,7 @@ def favicon(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    path("account/", include("vivre.accounts.urls")),
     path("cart/", include("vivre.cart.urls")),
     path("checkout/", include("vivre.checkout.urls")),
     path("staff/care/", include("vivre.care.urls")),

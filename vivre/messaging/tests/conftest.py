@@ -1,18 +1,6 @@
 import pytest
 
-from vivre.messaging.testing import SMTPSink, free_port
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server that Django's mail connection delivers to."""
-    with SMTPSink() as sink:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = sink.host
-        settings.EMAIL_PORT = sink.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        yield sink
+from vivre.messaging.testing import free_port
 
 
 @pytest.fixture
