@@ -50,6 +50,17 @@ def smtp_server(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Hash test passwords cheaply: Argon2 costs ~0.1 s a hash by design.
+
+    ``test_passwords.py`` proves the shop's own setting hashes with Argon2; a test
+    marked ``argon2`` keeps the real hashers.
+    """
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the menu and policy date are cached)."""
     from django.core.cache import cache

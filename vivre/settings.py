@@ -45,6 +45,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
+CSRF_FAILURE_VIEW = "vivre.storefront.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -81,8 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "vivre.accounts.middleware.RememberedDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: signing a remembered device in may merge its bag and say so.
+    "vivre.accounts.middleware.RememberedDeviceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vivre.core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
@@ -154,7 +156,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -274,8 +279,14 @@ VIVRE = {
         "vivre.orders.services.clear_expired_ips",
         "vivre.checkout.services.forget_abandoned_details",
         "vivre.core.throttle.clear_old_attempts",
+        "vivre.accounts.export.forget_expired_exports",
+        "vivre.accounts.throttling.forget_old_sign_in_failures",
     ],
     "CART_MAX_QUANTITY": 20,
+    # P21: how long a "remember me" device cookie lasts unless revoked.
+    "REMEMBER_DEVICE_DAYS": env.int("VIVRE_REMEMBER_DEVICE_DAYS", default=90),
+    # A prepared copy of a customer's data can be downloaded for this long.
+    "EXPORT_RETENTION_DAYS": env.int("VIVRE_EXPORT_RETENTION_DAYS", default=7),
     "PAYMENT_PROCESSOR": env.str(
         "VIVRE_PAYMENT_PROCESSOR", default="vivre.payments.sandbox.SandboxProcessor"
     ),

@@ -83,6 +83,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         last_login = Personal(Category.ACCOUNT_ACTIVITY, Use.SECURITY)
         date_joined = Personal(Category.ACCOUNT_ACTIVITY, Use.PROVIDE_SERVICE)
         not_personal = ["id", "is_active", "is_staff", "is_superuser", "session_generation"]
+        erasure = "delete"
+        not_exported = {
+            "password": "A one-way hash that can only check your password; giving it out "
+            "would help anyone who got hold of the file to guess your password.",
+        }
 
     def __str__(self):
         return f"User {self.pk}"  # admin logs keep str(obj): no personal data
@@ -152,6 +157,7 @@ class Address(models.Model):
         postal_code = Personal(Category.POSTAL_CODE, Use.FULFILMENT, Use.PAYMENT)
         country = Personal(Category.COUNTRY, Use.FULFILMENT, Use.PAYMENT)
         not_personal = ["id", "user", "is_default_shipping", "is_default_billing", "created_at"]
+        erasure = "delete"
 
     def __str__(self):
         return f"Address {self.pk}"
@@ -202,6 +208,13 @@ class RememberedDevice(models.Model):
         label = Personal(Category.DEVICE, Use.SECURITY)
         last_used_at = Personal(Category.ACCOUNT_ACTIVITY, Use.SECURITY)
         not_personal = ["id", "user", "keep_signed_in", "created_at", "expires_at"]
+        erasure = "delete"
+        not_exported = {
+            "selector": "Half of the key that signs this browser in; withheld so the file "
+            "cannot be used to sign in.",
+            "validator_hash": "A keyed hash of the other half of that key; withheld for the "
+            "same reason.",
+        }
 
     def __str__(self):
         return f"Device {self.pk}"
@@ -236,6 +249,8 @@ class DataExport(models.Model):
         content = Personal(Category.PRIVATE_CONTENT, Use.PROVIDE_SERVICE)
         not_personal = ["id", "user", "status", "progress", "created_at", "finished_at",
                         "expires_at"]  # fmt: skip
+        erasure = "delete"
+        not_exported = {"content": "An earlier copy of this same data."}
 
     def __str__(self):
         return f"Export {self.pk}"

@@ -1,6 +1,5 @@
 """URLs under /account/: sign-in and registration, My Account, and privacy rights."""
 
-
 from . import account_views, auth_views, privacy_views
 
 app_name = "accounts"

@@ -59,6 +59,12 @@ class OrderIssue(models.Model):
         opened_by = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY, Use.CUSTOMER_CARE)
         resolved_by = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY, Use.CUSTOMER_CARE)
         not_personal = ["id", "order", "status", "opened_at", "resolved_at"]
+        owned_with = "order"
+        erasure = "anonymize"
+        retain = {
+            "opened_by": "The associate, not the customer: kept for accountability.",
+            "resolved_by": "The associate, not the customer: kept for accountability.",
+        }
 
     def __str__(self):
         return f"Issue {self.pk}"  # admin logs store str(obj): no personal data

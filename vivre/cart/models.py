@@ -32,6 +32,14 @@ class Cart(TimestampedModel):
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            # One open bag per customer: the merge at sign-in relies on finding it.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(checked_out_at__isnull=True, customer__isnull=False),
+                name="one_open_cart_per_customer",
+            )
+        ]
 
     class PersonalData:
         subject = Subject.VISITOR
@@ -39,6 +47,7 @@ class Cart(TimestampedModel):
         ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
         customer = Personal(Category.PSEUDONYMOUS_ID, Use.PROVIDE_SERVICE)
         owner = "customer"
+        erasure = "delete"
         not_personal = ["ip_recorded_at", "checked_out_at", "created_at", "updated_at"]
 
     def __str__(self):

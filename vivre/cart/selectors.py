@@ -1,4 +1,10 @@
-"""Reads of the cart: the current cart, its count, and a checked review of its lines."""
+"""Reads of the cart: the current cart, its count, and a checked review of its lines.
+
+Whose bag a request sees: a signed-in customer's is their open cart, on any
+device; anyone else's is the cart named by the cart cookie, and only if that
+cart belongs to no customer (a customer's bag is never served to a request that
+is not signed in as that customer, whatever cookie it presents).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Subquery, Sum
 
 from .models import Cart, CartLine
 
@@ -23,31 +29,84 @@ def cart_id_from_request(request) -> uuid.UUID | None:
         return None
 
 
+def signed_in_customer(request):
+    """Return the signed-in user of this request, or None for a guest."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    return None
+
+
+def open_cart_for_customer(customer) -> Cart | None:
+    """Return the customer's open bag (the newest, should a race have left two), or None."""
+    return Cart.objects.filter(customer=customer, checked_out_at__isnull=True).first()
+
+
+def guest_cart_for_id(cart_id: uuid.UUID | None) -> Cart | None:
+    """Return the open guest cart with this id; never a cart that belongs to a customer."""
+    if cart_id is None:
+        return None
+    return Cart.objects.filter(
+        pk=cart_id, customer__isnull=True, checked_out_at__isnull=True
+    ).first()
+
+
 def get_cart_for_request(request) -> Cart | None:
-    """Return the open cart of this visitor, or None (no query without a cookie)."""
+    """Return the bag this request may see and change, or None.
+
+    Makes no query for a guest without a cart cookie.
+    """
     if hasattr(request, "_vivre_cart"):
         return request._vivre_cart
-    cart_id = cart_id_from_request(request)
-    cart = None
-    if cart_id is not None:
-        cart = Cart.objects.filter(pk=cart_id, checked_out_at__isnull=True).first()
+    customer = signed_in_customer(request)
+    if customer is not None:
+        cart = open_cart_for_customer(customer)
+    else:
+        cart = guest_cart_for_id(cart_id_from_request(request))
     request._vivre_cart = cart
     return cart
 
 
+def forget_cached_cart(request) -> None:
+    """Make the next ``get_cart_for_request`` look again (after sign-in, merge or sign-out)."""
+    for name in ("_vivre_cart", "_vivre_cart_count"):
+        if hasattr(request, name):
+            delattr(request, name)
+
+
+def cart_cookie_is_stale(request) -> bool:
+    """True when the request's cart cookie can only point at a bag it may not use.
+
+    A signed-in customer's bag is found by their account, so any cart cookie
+    they send is left over from a guest visit. A guest's cookie is stale when it
+    names a customer's bag (for instance after signing out).
+    """
+    cart_id = cart_id_from_request(request)
+    if cart_id is None:
+        return False
+    if signed_in_customer(request) is not None:
+        return True
+    if get_cart_for_request(request) is not None:
+        return False
+    return Cart.objects.filter(pk=cart_id, customer__isnull=False).exists()
+
+
 def cart_count_for_request(request) -> int:
-    """Return how many items are in the visitor's bag (for the header)."""
+    """Return how many items are in the visitor's bag (for the header), in one query at most."""
     if hasattr(request, "_vivre_cart_count"):
         return request._vivre_cart_count
-    cart_id = cart_id_from_request(request)
-    count = 0
-    if cart_id is not None:
-        count = (
-            CartLine.objects.filter(cart_id=cart_id, cart__checked_out_at__isnull=True).aggregate(
-                n=Sum("quantity")
-            )["n"]
-            or 0
+    lines = None
+    if hasattr(request, "_vivre_cart"):
+        cart = request._vivre_cart
+        lines = CartLine.objects.filter(cart=cart) if cart is not None else None
+    elif (customer := signed_in_customer(request)) is not None:
+        newest = Cart.objects.filter(customer=customer, checked_out_at__isnull=True)
+        lines = CartLine.objects.filter(cart_id=Subquery(newest.values("pk")[:1]))
+    elif (cart_id := cart_id_from_request(request)) is not None:
+        lines = CartLine.objects.filter(
+            cart_id=cart_id, cart__customer__isnull=True, cart__checked_out_at__isnull=True
         )
+    count = (lines.aggregate(n=Sum("quantity"))["n"] or 0) if lines is not None else 0
     request._vivre_cart_count = count
     return count
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +16,7 @@ from vivre.catalog.models import Variant
 from vivre.core.money import format_usd
 
 from .models import Cart, CartLine
-from .selectors import review_cart
+from .selectors import open_cart_for_customer, review_cart
 
 
 class CartErrorCode(Enum):
@@ -37,9 +40,40 @@ def max_quantity() -> int:
     return settings.VIVRE["CART_MAX_QUANTITY"]
 
 
-def create_cart(*, ip_address: str | None) -> Cart:
+def create_cart(*, ip_address: str | None, customer=None) -> Cart:
     """Start a new cart, keeping the visitor's IP for diagnostics (P11)."""
-    return Cart.objects.create(ip_address=ip_address, ip_recorded_at=timezone.now())
+    return Cart.objects.create(
+        ip_address=ip_address, ip_recorded_at=timezone.now(), customer=customer
+    )
+
+
+def _lock_customer(customer) -> None:
+    """Serialize changes to one customer's bag on their account row.
+
+    Every customer has that row, even before they have a bag to lock. ``FOR NO
+    KEY UPDATE`` (PostgreSQL) still lets an order referencing the customer be
+    placed meanwhile; on SQLite the IMMEDIATE transaction already serializes writers.
+    """
+    list(
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=customer.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def open_customer_cart(*, customer, ip_address: str | None) -> tuple[Cart, bool]:
+    """Return the customer's open bag and whether it was just started.
+
+    Two first additions at once (two tabs) still make one bag.
+    """
+    with transaction.atomic():
+        _lock_customer(customer)
+        cart = open_cart_for_customer(customer)
+        if cart is not None:
+            touch_cart_ip(cart=cart, ip_address=ip_address)
+            return cart, False
+        return create_cart(ip_address=ip_address, customer=customer), True
 
 
 def touch_cart_ip(*, cart: Cart, ip_address: str | None) -> None:
@@ -152,6 +186,97 @@ def reconcile_cart(*, cart: Cart | None) -> list[str]:
         if changed:
             line.save(update_fields=changed)
     return notices
+
+
+@dataclass
+class MergeResult:
+    """What signing in did to the bag: the customer's bag now, and what to tell them."""
+
+    cart: Cart | None = None
+    # True when a guest bag's lines were added to a bag the account already had.
+    combined: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+def _merged_quantity(variant: Variant, wanted: int) -> tuple[int, str | None]:
+    """Return how many of ``wanted`` may stay in the bag, and why fewer, if fewer."""
+    available = variant.stock if variant.is_active and variant.product.is_active else 0
+    allowed = max(0, min(wanted, max_quantity(), available))
+    if allowed == wanted:
+        return allowed, None
+    if allowed == 0:
+        return 0, f"{variant} has sold out, so it is no longer in your bag."
+    if allowed == max_quantity() and allowed < available:
+        return allowed, (
+            f"Your bag now has {allowed} of {variant}: we send at most "
+            f"{max_quantity()} of one item per order."
+        )
+    return allowed, f"Only {available} of {variant} left, so your bag now has {allowed}."
+
+
+def merge_guest_cart(
+    *, guest_cart_id: uuid.UUID | None, customer, ip_address: str | None
+) -> MergeResult:
+    """Bring a guest's bag into the account of the customer who just signed in.
+
+    If the customer has no open bag, the guest bag becomes theirs. Otherwise its
+    lines join the customer's bag (the same item: quantities added, capped at
+    ``CART_MAX_QUANTITY`` and at the stock left, with a notice saying so) and the
+    guest bag is deleted. One transaction, serialized per customer (their row,
+    then both bags, are locked), so two sign-ins at once neither duplicate a line
+    nor lose a quantity. The bag records the address it is used from (P11).
+    """
+    result = MergeResult()
+    if guest_cart_id is None:
+        return result
+    with transaction.atomic():
+        _lock_customer(customer)
+        guest = (
+            Cart.objects.select_for_update()
+            .filter(pk=guest_cart_id, customer__isnull=True, checked_out_at__isnull=True)
+            .first()
+        )
+        if guest is None:
+            return result
+        target = (
+            Cart.objects.select_for_update()
+            .filter(customer=customer, checked_out_at__isnull=True)
+            .first()
+        )
+        if target is None:
+            guest.customer = customer
+            guest.save(update_fields=["customer", "updated_at"])
+            touch_cart_ip(cart=guest, ip_address=ip_address)
+            result.cart = guest
+            return result
+
+        mine = {line.variant_id: line for line in CartLine.objects.filter(cart=target)}
+        theirs = list(
+            CartLine.objects.filter(cart=guest).select_related("variant", "variant__product")
+        )
+        for line in theirs:
+            have = mine.get(line.variant_id)
+            wanted = line.quantity + (have.quantity if have else 0)
+            allowed, notice = _merged_quantity(line.variant, wanted)
+            if notice:
+                result.notices.append(notice)
+            if have is None and allowed:
+                # Moved whole, keeping the price the guest saw: a change since is
+                # pointed out on the bag page like any other.
+                line.cart = target
+                line.quantity = allowed
+                line.save(update_fields=["cart", "quantity"])
+            elif have is not None and allowed:
+                have.quantity = allowed
+                have.save(update_fields=["quantity"])
+            elif have is not None:
+                have.delete()
+        guest.delete()  # with any lines left behind and its step-1 details
+        touch_cart_ip(cart=target, ip_address=ip_address)
+        Cart.objects.filter(pk=target.pk).update(updated_at=timezone.now())
+        result.cart = target
+        result.combined = bool(theirs)
+    return result
 
 
 def clear_expired_ips(*, now=None) -> int:

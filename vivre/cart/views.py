@@ -11,7 +11,12 @@ from vivre.core.http import client_ip
 
 from . import services
 from .forms import AddToCartForm, UpdateLineForm
-from .selectors import get_cart_for_request, review_cart
+from .selectors import (
+    cart_cookie_is_stale,
+    get_cart_for_request,
+    review_cart,
+    signed_in_customer,
+)
 
 CART_COOKIE_AGE = 60 * 60 * 24 * 60
 
@@ -28,17 +33,31 @@ def set_cart_cookie(response, cart) -> None:
     )
 
 
+def drop_stale_cart_cookie(request, response):
+    """Delete a cart cookie that can no longer find this visitor's bag; return the response.
+
+    A signed-in customer's bag is found by their account, and a guest may not
+    use a customer's bag, so such a cookie only points at something out of reach.
+    Leaves a cookie the response is setting anew alone.
+    """
+    name = settings.VIVRE["CART_COOKIE"]
+    if name not in response.cookies and cart_cookie_is_stale(request):
+        response.delete_cookie(name, samesite="Lax")
+    return response
+
+
 def cart_detail(request):
     """Show the bag, after bringing it in line with today's stock and prices."""
     cart = get_cart_for_request(request)
     for notice in services.reconcile_cart(cart=cart):
         messages.warning(request, notice)
     review = review_cart(cart)
-    return render(
+    response = render(
         request,
         "cart/cart.html",
         {"review": review, "max_quantity": settings.VIVRE["CART_MAX_QUANTITY"]},
     )
+    return drop_stale_cart_cookie(request, response)
 
 
 def _product_error(request, variant_id, form, status):
@@ -55,7 +74,11 @@ def _product_error(request, variant_id, form, status):
 
 @require_POST
 def add(request):
-    """Add a variant to the bag, creating the bag (and its cookie) if needed."""
+    """Add a variant to the bag, creating the bag if needed.
+
+    A guest's new bag is found again by its cookie; a signed-in customer's by
+    their account, so it needs none.
+    """
     form = AddToCartForm(request.POST)
     variant_id = request.POST.get("variant", "")
     variant_id = int(variant_id) if variant_id.isdigit() else None
@@ -66,9 +89,14 @@ def add(request):
         return _product_error(request, variant_id, form, status=400)
 
     cart = get_cart_for_request(request)
-    created = cart is None
-    if created:
-        cart = services.create_cart(ip_address=client_ip(request))
+    customer = signed_in_customer(request)
+    created = False
+    if customer is not None and cart is None:
+        cart, created = services.open_customer_cart(
+            customer=customer, ip_address=client_ip(request)
+        )
+    elif cart is None:
+        cart, created = services.create_cart(ip_address=client_ip(request)), True
     else:
         services.touch_cart_ip(cart=cart, ip_address=client_ip(request))
     try:
@@ -78,7 +106,7 @@ def add(request):
             quantity=form.cleaned_data["quantity"],
         )
     except services.CartError as error:
-        if created:
+        if created and customer is None:
             cart.delete()
         if error.code is services.CartErrorCode.UNKNOWN_ITEM:
             raise Http404(error.message) from error
@@ -86,9 +114,9 @@ def add(request):
         return _product_error(request, form.cleaned_data["variant"], form, status=409)
     messages.success(request, f"Added to your bag: {line.quantity} × {line.variant}.")
     response = redirect("cart:detail")
-    if created:
+    if created and customer is None:
         set_cart_cookie(response, cart)
-    return response
+    return drop_stale_cart_cookie(request, response)
 
 
 @require_POST
@@ -98,7 +126,7 @@ def update(request, line_id):
     form = UpdateLineForm(request.POST)
     if cart is None:
         messages.error(request, "Your bag has expired; please add the item again.")
-        return redirect("cart:detail")
+        return drop_stale_cart_cookie(request, redirect("cart:detail"))
     if not form.is_valid():
         messages.error(request, form.errors["quantity"][0])
         return redirect("cart:detail")
@@ -113,7 +141,7 @@ def update(request, line_id):
             messages.success(request, "Removed from your bag.")
         else:
             messages.success(request, f"Updated: {line.quantity} × {line.variant}.")
-    return redirect("cart:detail")
+    return drop_stale_cart_cookie(request, redirect("cart:detail"))
 
 
 @require_POST
@@ -127,4 +155,4 @@ def remove(request, line_id):
             messages.error(request, error.message)
         else:
             messages.success(request, "Removed from your bag.")
-    return redirect("cart:detail")
+    return drop_stale_cart_cookie(request, redirect("cart:detail"))

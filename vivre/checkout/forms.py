@@ -143,11 +143,15 @@ class DetailsForm(CheckoutForm):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Please choose one of the shipping methods shown."},
     )
+    # Offered to a signed-in customer only; the address is added when the order is placed.
+    save_address = forms.BooleanField(label="Save this address to my address book", required=False)
 
     BILLING_REQUIRED = ["bill_name", "bill_line1", "bill_city", "bill_state", "bill_postal_code"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer_save_address: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not offer_save_address:
+            del self.fields["save_address"]
         for name in self.BILLING_REQUIRED:
             # Needed unless the billing address is the shipping one: not "optional".
             self.fields[name].hide_optional = True

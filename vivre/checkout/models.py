@@ -121,6 +121,9 @@ class CheckoutDetails(TimestampedModel):
         bill_postal_code = Personal(Category.POSTAL_CODE, Use.PAYMENT)
         cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
         not_personal = ["id", "billing_same", "shipping_method", "created_at", "updated_at"]
+        owned_with = "cart"
+        owner_email = "email"
+        erasure = "delete"
 
     def __str__(self):
         return f"Checkout details {self.pk}"

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from vivre.accounts.forms import display_phone
+from vivre.accounts.models import Address
 from vivre.cart.models import Cart
 from vivre.cart.selectors import CartReview
+from vivre.orders.models import Order
+from vivre.orders.selectors import order_for_idempotency_key
 
 from .models import CheckoutDetails, ShippingMethod
 from .pricing import Quote, quote
 from .seen import SeenBasket
-from .services import seen_basket
+from .services import ADDRESS_FIELDS, address_values, same_address, seen_basket
 
 
 @dataclass(frozen=True)
@@ -63,3 +68,58 @@ def checkout_summary(*, review: CartReview, details: CheckoutDetails | None) -> 
         state=details.ship_state if details else None,
     )
     return CheckoutSummary(review=review, method=method, quote=charges)
+
+
+def prefixed(prefix: str, values: dict) -> dict[str, str]:
+    """Return address values as checkout form fields: ``name`` → ``ship_name``."""
+    return {f"{prefix}{f}": values.get(f, "") for f in ADDRESS_FIELDS}
+
+
+def unprefixed(prefix: str, data) -> dict[str, str]:
+    """Return the ``ship_``/``bill_`` fields of form data as an ``ADDRESS_FIELDS`` dict."""
+    return {f: data.get(f"{prefix}{f}", "") or "" for f in ADDRESS_FIELDS}
+
+
+def address_book(customer) -> list[Address]:
+    """Return the customer's saved addresses, defaults first."""
+    return list(Address.objects.filter(user=customer))
+
+
+def get_customer_address(customer, address_id) -> Address | None:
+    """Return one of the customer's own saved addresses, or None (another's id included)."""
+    return Address.objects.filter(user=customer, pk=address_id).first()
+
+
+def account_checkout_initial(customer, *, book: list[Address], ship_to: Address | None) -> dict:
+    """Return step-1 values from the account: e-mail, a phone, and saved addresses.
+
+    The shipping address is ``ship_to`` or else the default shipping address; the
+    billing address the default billing one, unless it is the same place (then
+    "billing is the same as shipping" is ticked).
+    """
+    ship = ship_to or next((a for a in book if a.is_default_shipping), None)
+    bill = next((a for a in book if a.is_default_billing), None)
+    initial = {
+        "email": customer.email,
+        "phone": display_phone(customer.day_phone or customer.evening_phone),
+        "billing_same": True,
+    }
+    if ship is not None:
+        initial |= prefixed("ship_", address_values(ship))
+    if bill is not None and (
+        ship is None or not same_address(address_values(bill), address_values(ship))
+    ):
+        initial |= prefixed("bill_", address_values(bill))
+        initial["billing_same"] = False
+    return initial
+
+
+def placed_order_for_key(*, key: uuid.UUID, customer, cart_id: uuid.UUID | None) -> Order | None:
+    """Return the order a review form with this key already placed for this shopper, or None.
+
+    A signed-in customer's bag is found by their account, so their order is
+    found by it too; a guest's by the cart cookie.
+    """
+    if customer is not None:
+        return Order.objects.filter(idempotency_key=key, customer=customer).first()
+    return order_for_idempotency_key(key=key, cart_id=cart_id)

@@ -6,10 +6,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from vivre.accounts.models import Address
 from vivre.cart.models import Cart, CartLine
 from vivre.catalog.models import Product, Variant
 from vivre.core.money import format_usd
@@ -55,6 +56,56 @@ def save_checkout_details(
         cart=cart, defaults={**values, "shipping_method": shipping_method}
     )
     return details
+
+
+ADDRESS_FIELDS = ["name", "line1", "line2", "city", "state", "postal_code"]
+
+
+def same_address(a: dict, b: dict) -> bool:
+    """True when two addresses (``ADDRESS_FIELDS`` dicts) are the same place, ignoring case."""
+    return all(
+        str(a.get(f) or "").strip().casefold() == str(b.get(f) or "").strip().casefold()
+        for f in ADDRESS_FIELDS
+    )
+
+
+def address_values(address: Address) -> dict[str, str]:
+    """Return an address-book entry as an ``ADDRESS_FIELDS`` dict."""
+    return {f: getattr(address, f) for f in ADDRESS_FIELDS}
+
+
+def find_in_book(book: list[Address], values: dict) -> Address | None:
+    """Return the saved address that is the same place as ``values``, or None."""
+    return next((a for a in book if same_address(address_values(a), values)), None)
+
+
+def save_to_address_book(*, customer, values: dict[str, str]) -> Address:
+    """Add an address to the customer's book unless the same place is there already.
+
+    Returns the new or the existing entry. If the book has no default shipping
+    address, the new one becomes it, so the next checkout starts from it.
+    """
+    book = Address.objects.filter(user=customer)
+    existing = find_in_book(list(book), values)
+    if existing is not None:
+        return existing
+    fields = {
+        "user": customer,
+        "name": values["name"],
+        "line1": values["line1"],
+        "line2": values.get("line2", ""),
+        "city": values["city"],
+        "state": values["state"],
+        "postal_code": values["postal_code"],
+    }
+    if book.filter(is_default_shipping=True).exists():
+        return Address.objects.create(**fields)
+    try:
+        # A savepoint: a default set meanwhile in another tab must not undo the order.
+        with transaction.atomic():
+            return Address.objects.create(**fields, is_default_shipping=True)
+    except IntegrityError:
+        return Address.objects.create(**fields)
 
 
 def forget_abandoned_details(*, now=None) -> int:
@@ -139,6 +190,8 @@ def place_order(
     ip_address: str | None,
     seen: SeenBasket | None = None,
     processor: PaymentProcessor | None = None,
+    customer=None,
+    save_address: bool = False,
 ) -> Order:
     """Turn the bag into an order and authorise the card, all in one transaction.
 
@@ -147,6 +200,10 @@ def place_order(
     deadlock), checks stock and prices against what the shopper saw, records the
     order, takes the stock, and authorises the card. Any failure, a declined card
     included, rolls everything back. Raises ``CheckoutError``.
+
+    A signed-in ``customer``'s order belongs to their account; with
+    ``save_address`` its shipping address joins their address book, in the same
+    transaction.
     """
     processor = processor or get_processor()
     payment = None
@@ -231,6 +288,11 @@ def place_order(
                 idempotency_key=idempotency_key,
                 cart=locked,
             )
+            if customer is not None:
+                order.customer = customer
+                order.save(update_fields=["customer", "updated_at"])
+                if save_address:
+                    save_to_address_book(customer=customer, values=details.shipping_fields())
 
             _take_stock(lines, variants)
             payment = authorize_payment(order=order, card=card, processor=processor)

@@ -16,19 +16,44 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from vivre.cart.selectors import cart_id_from_request, get_cart_for_request, review_cart
+from vivre.cart.selectors import (
+    cart_id_from_request,
+    get_cart_for_request,
+    review_cart,
+    signed_in_customer,
+)
 from vivre.cart.services import reconcile_cart
+from vivre.cart.views import drop_stale_cart_cookie
 from vivre.core.http import client_ip
-from vivre.orders.selectors import get_order_by_number, order_for_idempotency_key
+from vivre.orders.selectors import get_order_by_number
 from vivre.payments.models import Payment
 
 from .errors import CheckoutError, CheckoutErrorCode
 from .forms import DetailsForm, PaymentForm
 from .seen import SeenBasket
-from .selectors import checkout_summary, get_checkout_details, shipping_options
-from .services import DETAIL_FIELDS, place_order, save_checkout_details
+from .selectors import (
+    account_checkout_initial,
+    address_book,
+    checkout_summary,
+    get_checkout_details,
+    get_customer_address,
+    placed_order_for_key,
+    prefixed,
+    shipping_options,
+    unprefixed,
+)
+from .services import (
+    DETAIL_FIELDS,
+    address_values,
+    find_in_book,
+    place_order,
+    save_checkout_details,
+)
 
 PLACED_ORDERS_KEY = "checkout_placed_orders"
+# The bag (by id) whose shipping address the customer asked to save to their
+# address book at step 1; a flag, not the address, which CheckoutDetails keeps.
+SAVE_ADDRESS_KEY = "checkout_save_address"
 CARD_FIELDS = ("card_number", "expiry", "cvv")
 
 
@@ -50,34 +75,77 @@ def _empty_bag():
     return redirect("cart:detail")
 
 
+def _chosen_address(request, customer):
+    """Return the saved address picked with ``?ship=<id>``, or None; 404 for any other id."""
+    raw = request.GET.get("ship", "").strip()
+    if not raw:
+        return None
+    address = None
+    if customer is not None and raw.isdigit() and len(raw) < 19:
+        address = get_customer_address(customer, int(raw))
+    if address is None:
+        raise Http404("No such address in your address book.")
+    return address
+
+
+def _details_initial(*, cart, customer, book, ship_to) -> dict:
+    """Return step 1's starting values: details given before win over the account's."""
+    saved = get_checkout_details(cart)
+    if saved is not None:
+        initial = {name: getattr(saved, name) for name in DETAIL_FIELDS}
+        if saved.shipping_method and saved.shipping_method.active:
+            initial["shipping_method"] = saved.shipping_method.code
+        if ship_to is not None:
+            initial |= prefixed("ship_", address_values(ship_to))
+        return initial
+    if customer is not None:
+        return account_checkout_initial(customer, book=book, ship_to=ship_to)
+    return {}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def details(request):
-    """Step 1: contact details, addresses and shipping method."""
+    """Step 1: contact details, addresses and shipping method.
+
+    A signed-in customer starts from their account: e-mail, phone and default
+    addresses, or another saved address picked with ``?ship=<id>``.
+    """
     cart, review = _open_cart(request)
     if review.is_empty:
         messages.info(request, "Your bag is empty, so there is nothing to check out yet.")
         return _empty_bag()
+    customer = signed_in_customer(request)
+    ship_to = _chosen_address(request, customer)
+    book = address_book(customer) if customer is not None else []
     status = 200
     if request.method == "POST":
-        form = DetailsForm(request.POST)
+        shown = unprefixed("ship_", request.POST)
+        offer = customer is not None and find_in_book(book, shown) is None
+        form = DetailsForm(request.POST, offer_save_address=offer)
         if form.is_valid():
             save_checkout_details(
                 cart=cart,
                 data=form.cleaned_data,
                 shipping_method=form.cleaned_data["shipping_method"],
             )
-            return redirect("checkout:review")
+            if form.cleaned_data.get("save_address"):
+                request.session[SAVE_ADDRESS_KEY] = str(cart.pk)
+            else:
+                request.session.pop(SAVE_ADDRESS_KEY, None)
+            return drop_stale_cart_cookie(request, redirect("checkout:review"))
         status = 400
     else:
-        saved = get_checkout_details(cart)
-        initial = {name: getattr(saved, name) for name in DETAIL_FIELDS} if saved else {}
-        if saved and saved.shipping_method and saved.shipping_method.active:
-            initial["shipping_method"] = saved.shipping_method.code
-        form = DetailsForm(initial=initial)
+        initial = _details_initial(cart=cart, customer=customer, book=book, ship_to=ship_to)
+        shown = unprefixed("ship_", initial)
+        offer = customer is not None and find_in_book(book, shown) is None
+        if offer:
+            initial["save_address"] = request.session.get(SAVE_ADDRESS_KEY) == str(cart.pk)
+        form = DetailsForm(initial=initial, offer_save_address=offer)
+    shown_address = find_in_book(book, shown)
     options = shipping_options(review.subtotal)
     chosen = form["shipping_method"].value() or (options[0].method.code if options else None)
-    return render(
+    response = render(
         request,
         "checkout/details.html",
         {
@@ -85,9 +153,20 @@ def details(request):
             "review": review,
             "shipping_options": options,
             "chosen_method": str(chosen) if chosen else None,
+            "other_addresses": [a for a in book if a != shown_address],
             "step": 1,
         },
         status=status,
+    )
+    return drop_stale_cart_cookie(request, response)
+
+
+def _saving_address(request, cart) -> bool:
+    """True when a signed-in customer asked at step 1 to keep this bag's address."""
+    return (
+        cart is not None
+        and signed_in_customer(request) is not None
+        and request.session.get(SAVE_ADDRESS_KEY) == str(cart.pk)
     )
 
 
@@ -104,6 +183,8 @@ def _render_review(request, *, cart, review, details, form=None, error=None, sta
             "error": error,
             "idempotency_key": key or uuid.uuid4(),
             "basket_token": summary.seen.sign() if not review.is_empty else "",
+            "customer": signed_in_customer(request),
+            "saving_address": _saving_address(request, cart),
             "step": 2,
         },
         status=status,
@@ -126,7 +207,8 @@ def review(request):
     if details is None or details.shipping_method is None or not details.shipping_method.active:
         messages.info(request, "Please tell us where to send your order first.")
         return redirect("checkout:details")
-    return _render_review(request, cart=cart, review=review, details=details)
+    response = _render_review(request, cart=cart, review=review, details=details)
+    return drop_stale_cart_cookie(request, response)
 
 
 def _submitted_key(request) -> uuid.UUID | None:
@@ -143,7 +225,9 @@ def _place(request):
     if key is not None:
         # A second submit of a form that already placed an order: show that order.
         # (Looked up after the cart, so an order committed in between is found.)
-        placed = order_for_idempotency_key(key=key, cart_id=cart_id_from_request(request))
+        placed = placed_order_for_key(
+            key=key, customer=signed_in_customer(request), cart_id=cart_id_from_request(request)
+        )
         if placed is not None:
             _remember_order(request, placed)
             return redirect("checkout:confirmation", number=placed.number)
@@ -178,6 +262,8 @@ def _place(request):
             idempotency_key=form.cleaned_data["idempotency_key"],
             seen=seen,
             ip_address=client_ip(request),
+            customer=signed_in_customer(request),
+            save_address=_saving_address(request, cart),
         )
     except CheckoutError as error:
         if error.code in (CheckoutErrorCode.EMPTY_CART, CheckoutErrorCode.ALREADY_PLACED):
@@ -208,6 +294,7 @@ def _place(request):
         if error.code == CheckoutErrorCode.PROCESSOR_UNAVAILABLE:
             response["Retry-After"] = "30"
         return response
+    request.session.pop(SAVE_ADDRESS_KEY, None)
     _remember_order(request, order)
     return redirect("checkout:confirmation", number=order.number)
 

@@ -29,6 +29,8 @@ class ThrottledAttempt(models.Model):
         subject = Subject.VISITOR
         key = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY)
         not_personal = ["id", "created_at"]
+        owner = None
+        owner_reason = "A keyed hash of an IP address or order number, never tied to an account."
 
     def __str__(self):
         return f"Attempt {self.pk}"

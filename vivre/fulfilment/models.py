@@ -46,6 +46,8 @@ class Shipment(TimestampedModel):
         not_personal = [
             "id", "order", "carrier", "status", "shipped_at", "created_at", "updated_at",
         ]  # fmt: skip
+        owned_with = "order"
+        erasure = "anonymize"
 
     def __str__(self):
         return f"Shipment {self.pk}"
@@ -87,6 +89,9 @@ class ShipmentLine(models.Model):
         subject = Subject.CUSTOMER
         quantity = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
         not_personal = ["id", "shipment", "order_line"]
+        owned_with = "shipment"
+        erasure = "keep"
+        erasure_reason = "What left the warehouse, without who it went to: the stock record."
 
     def __str__(self):
         return f"{self.quantity} × line {self.order_line_id}"

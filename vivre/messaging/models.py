@@ -71,6 +71,10 @@ class Message(TimestampedModel):
             "created_at",
             "updated_at",
         ]
+        owner_email = "to_address"
+        owned_with = {"order_id": "orders.Order"}
+        # The row stays as the record that a mail of this kind went out, and when.
+        erasure = "anonymize"
 
     def __str__(self):
         return f"Message {self.pk}"  # admin logs store str(obj): no personal data

@@ -59,6 +59,14 @@ class Address(models.Model):
         )
         country = Personal(Category.COUNTRY, Use.FULFILMENT, Use.PAYMENT, Use.LEGAL)
         not_personal = ["id", "created_at"]
+        owned_by = {"orders.Order": ("shipping_address", "billing_address")}
+        # Kept with the order for the tax records (docs/decisions/0003).
+        erasure = "anonymize"
+        erasure_reason = "The order stays for tax and accounting records."
+        retain = {
+            "state": "Sales tax is charged by the state an order ships to.",
+            "country": "Always the United States; says nothing about the customer.",
+        }
 
     def __str__(self):
         return f"Address {self.pk}"  # admin logs store str(obj): no personal data
@@ -154,6 +162,11 @@ class Order(TimestampedModel):
         cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
         customer = Personal(Category.PSEUDONYMOUS_ID, Use.PROVIDE_SERVICE)
         owner = "customer"
+        # A guest order placed with the same address before the account existed.
+        owner_email = "email"
+        # The money trail stays for tax records, without who bought (docs/decisions/0003).
+        erasure = "anonymize"
+        erasure_reason = "US tax law and the accounts need every sale kept for years."
         not_personal = [
             "id", "number", "status", "shipping_address", "billing_address",
             "shipping_method_code", "shipping_method_name", "subtotal", "shipping_charge",
@@ -219,6 +232,12 @@ class OrderLine(models.Model):
         sku = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
         quantity = Personal(Category.PURCHASE_HISTORY, Use.FULFILMENT, Use.CUSTOMER_CARE)
         not_personal = ["id", "order", "unit_price", "line_total"]
+        owned_with = "order"
+        erasure = "keep"
+        erasure_reason = (
+            "What was sold is the accounting record; once the order is anonymized it no "
+            "longer says to whom."
+        )
 
     def __str__(self):
         return f"{self.quantity} × {self.sku}"
@@ -253,6 +272,12 @@ class OrderEvent(models.Model):
         subject = Subject.CUSTOMER
         actor_user = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY, Use.CUSTOMER_CARE)
         not_personal = ["id", "order", "type", "actor", "data", "created_at"]
+        owned_with = "order"
+        erasure = "keep"
+        erasure_reason = (
+            "The order's history holds ids, statuses and codes only; actor_user is the "
+            "staff member who acted (set null if that account goes)."
+        )
 
     def __str__(self):
         return f"{self.type} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -51,6 +51,12 @@ class Payment(TimestampedModel):
             "id", "order", "processor", "amount", "currency", "status",
             "created_at", "updated_at",
         ]  # fmt: skip
+        owned_with = "order"
+        erasure = "anonymize"
+        retain = {
+            "reference": "Reconciles the money with the processor's settlements, refunds "
+            "and chargebacks; it names no card or person at Vivre.",
+        }
 
     def __str__(self):
         return f"{self.get_brand_display()} •••• {self.last4}"

@@ -6,7 +6,7 @@ import uuid
 
 from django.db import models
 
-from .datamap import Category, Personal, Subject, Use
+from .datamap import Category, Erasure, Personal, Subject, Use
 
 
 class AppendOnlyError(TypeError):
@@ -81,6 +81,12 @@ class AccessRecord(AppendOnlyModel):
         actor_label = Personal(Category.USERNAME, Use.SECURITY, Use.LEGAL)
         actor_id = Personal(Category.PSEUDONYMOUS_ID, Use.SECURITY, Use.LEGAL)
         not_personal = ["id", "subject_type", "field", "category", "purpose", "created_at"]
+        owner_ref = ("subject_type", "subject_id")
+        erasure = Erasure.KEEP
+        erasure_reason = (
+            "Proof of who read the customer's data and why; it names their rows by id only, "
+            "and an erased row's id leads nowhere."
+        )
 
     def __str__(self):
         return f"Access {self.pk}"  # admin logs store str(obj): no personal data
@@ -134,6 +140,51 @@ class ConsentRecord(AppendOnlyModel):
         subject_key = Personal(Category.PSEUDONYMOUS_ID, Use.MARKETING_EMAIL, Use.LEGAL)
         recorded_by = Personal(Category.USERNAME, Use.LEGAL)
         not_personal = ["id", "purpose", "granted", "channel", "policy_version", "created_at"]
+        owner_key = "subject_key"
+        erasure = Erasure.KEEP
+        erasure_reason = (
+            "Append-only proof of each choice, under a pseudonymous key: an account id that "
+            "no longer exists, or a keyed hash of the address."
+        )
 
     def __str__(self):
         return f"Consent {self.pk}"
+
+
+class Suppression(AppendOnlyModel):
+    """An e-mail address no mailing may reach, held only as a keyed hash.
+
+    Written when an account is closed (and by unsubscribes and hard bounces), so
+    that no campaign reaches the address again unless its owner opts in afresh
+    after this record (``vivre.privacy.suppression.may_send_marketing``).
+    """
+
+    class Reason(models.TextChoices):
+        ERASED = "erased", "Account closed and erased"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed from every mailing"
+        BOUNCED = "bounced", "The address does not exist"
+        COMPLAINT = "complaint", "Reported a mailing as spam"
+
+    id = models.BigAutoField(primary_key=True)
+    # consent.subject_key_for_email of the normalized address: the same key the
+    # consent ledger files that address under, never the address itself.
+    email_key = models.CharField(max_length=100, db_index=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        email_key = Personal(Category.PSEUDONYMOUS_ID, Use.MARKETING_EMAIL, Use.LEGAL)
+        not_personal = ["id", "reason", "created_at"]
+        owner_key = "email_key"
+        erasure = Erasure.KEEP
+        erasure_reason = (
+            "The suppression list outlives the account by design: it is how a closed "
+            "account's address is never mailed again."
+        )
+
+    def __str__(self):
+        return f"Suppression {self.pk}"

@@ -53,6 +53,8 @@ class ReturnRequest(TimestampedModel):
             "id", "order", "reason", "resolution", "status", "refund_amount",
             "exchange_tracking_number", "received_at", "closed_at", "created_at", "updated_at",
         ]  # fmt: skip
+        owned_with = "order"
+        erasure = "anonymize"
 
     def __str__(self):
         return f"Return {str(self.pk)[:8]} of {self.order.number}"

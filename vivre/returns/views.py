@@ -15,13 +15,16 @@ from .models import ReturnRequest
 
 
 def _order_for_browser(request, number):
-    """Return the order if this browser looked it up or placed it; else None."""
+    """Return the order if this browser looked it up or placed it, or its owner is
+    signed in; else None."""
     from vivre.checkout.views import PLACED_ORDERS_KEY
     from vivre.storefront.order_status import VIEWABLE_ORDERS_KEY
 
     order = get_order_by_number(number.upper())
     if order is None:
         raise Http404("No such order")
+    if request.user.is_authenticated and order.customer_id == request.user.pk:
+        return order
     if order.number in request.session.get(VIEWABLE_ORDERS_KEY, []) or str(
         order.pk
     ) in request.session.get(PLACED_ORDERS_KEY, []):

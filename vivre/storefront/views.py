@@ -67,6 +67,11 @@ def bad_request(request, exception=None):
     return _error(request, 400, "That request didn’t look right", "Please go back and try again.")
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token (or with a stale one) gets the shop's 403 page."""
+    return permission_denied(request)
+
+
 def permission_denied(request, exception=None):
     return _error(
         request,
