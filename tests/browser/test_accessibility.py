@@ -166,3 +166,61 @@ def test_order_pages_and_back_office_have_no_serious_violations(page, browser, l
     ]:
         goto_ok(staff, path)
         check_page(staff, path)
+
+
+def test_account_pages_have_no_serious_violations(page, browser, live_server, bag):
+    """Sign-in, registration, password reset, and every My Account page."""
+    from vivre.accounts.models import Address, User
+    from vivre.orders.models import Order
+
+    # the public pages, empty and with the errors of an empty submit
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    for path in ["/account/sign-in/", "/account/register/", "/account/password/reset/"]:
+        goto_ok(visitor, path)
+        check_page(visitor, path)
+    visitor.goto("/account/register/")
+    visitor.get_by_role("button", name="Create my account").click()
+    check_page(visitor, "registration errors")
+    visitor.goto("/account/sign-in/")
+    visitor.get_by_role("button", name="Sign in").click()
+    check_page(visitor, "sign-in error")
+
+    # given a customer with an address and an order, signed in
+    customer = User.objects.create_user(
+        "ada@example.com", "quiet linen afternoon 7", full_name="Ada Lovelace",
+        day_phone="+12125550148",
+    )  # fmt: skip
+    address = Address.objects.create(
+        user=customer, name="Ada Lovelace", line1="11 Mercer Street", city="New York",
+        state="NY", postal_code="10013", is_default_shipping=True, is_default_billing=True,
+    )  # fmt: skip
+    page.goto("/cart/")
+    page.get_by_role("link", name="Check out").click()
+    fill_checkout_details(page)
+    pay_and_place_order(page)
+    order = Order.objects.get()
+    Order.objects.filter(pk=order.pk).update(customer=customer)
+    page.goto("/account/sign-in/")
+    page.get_by_label("E-mail").fill("ada@example.com")
+    page.get_by_label("Password").fill("quiet linen afternoon 7")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+
+    # then every page of My Account passes
+    for path in [
+        "/account/",
+        "/account/orders/",
+        f"/account/orders/{order.number}/",
+        "/account/profile/",
+        "/account/email/",
+        "/account/addresses/",
+        "/account/addresses/new/",
+        f"/account/addresses/{address.pk}/",
+        "/account/preferences/",
+        "/account/security/",
+        "/account/password/",
+        "/account/privacy/",
+        "/account/privacy/close/",
+    ]:
+        goto_ok(page, path)
+        check_page(page, path)

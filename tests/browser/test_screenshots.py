@@ -51,3 +51,38 @@ def test_take_screenshots(page, catalogue):
     shoot(page, "checkout-review")
     pay_and_place_order(page)
     shoot(page, "checkout-confirmation")
+
+
+def test_take_account_screenshots(page, catalogue):
+    from vivre.accounts.models import Address, User
+
+    for name, path in [
+        ("sign-in", "/account/sign-in/"),
+        ("register", "/account/register/"),
+    ]:
+        page.goto(path)
+        shoot(page, name)
+    customer = User.objects.create_user(
+        "ada@example.com", "quiet linen afternoon 7", full_name="Ada Lovelace",
+        day_phone="+12125550148",
+    )  # fmt: skip
+    Address.objects.create(
+        user=customer, name="Ada Lovelace", line1="11 Mercer Street", city="New York",
+        state="NY", postal_code="10013", is_default_shipping=True, is_default_billing=True,
+    )  # fmt: skip
+    page.goto("/account/sign-in/")
+    page.get_by_label("E-mail").fill("ada@example.com")
+    page.get_by_label("Password").fill("quiet linen afternoon 7")
+    page.get_by_label("Keep me signed in on this device").check()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+    for name, path in [
+        ("account", "/account/"),
+        ("account-addresses", "/account/addresses/"),
+        ("account-preferences", "/account/preferences/"),
+        ("account-security", "/account/security/"),
+        ("account-privacy", "/account/privacy/"),
+        ("account-close", "/account/privacy/close/"),
+    ]:
+        page.goto(path)
+        shoot(page, name)
