@@ -266,6 +266,9 @@ VIVRE = {
     ),
     "CARE_EMAIL": env.str("VIVRE_CARE_EMAIL", default="care@vivre.example"),
     "CARE_PHONE": env.str("VIVRE_CARE_PHONE", default="+1 212 555 0148"),
+    # The shop's address for links in e-mails, e.g. https://shop.vivre.example;
+    # empty: taken from the request (local use).
+    "SITE_URL": env.str("VIVRE_SITE_URL", default=""),
     # P11: the IP kept with a cart helps diagnose problems; it is cleared after this.
     "CART_IP_RETENTION_DAYS": env.int("VIVRE_CART_IP_RETENTION_DAYS", default=30),
     # An order keeps the IP it was placed from for fraud checks, then forgets it.

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from vivre.core.http import site_url
 from vivre.core.throttle import is_throttled, record_failure
 from vivre.privacy.consent import Purpose
 
@@ -124,8 +125,8 @@ def email_change(request):
             services.request_email_change(
                 user=request.user,
                 new_email=new_email,
-                confirm_url=lambda token: request.build_absolute_uri(
-                    reverse("accounts:email_change_confirm", args=[token])
+                confirm_url=lambda token: (
+                    site_url(request) + reverse("accounts:email_change_confirm", args=[token])
                 ),
             )
             # The same page whether or not the address is someone else's (no leak).

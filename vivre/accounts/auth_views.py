@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from vivre.core.http import client_ip
+from vivre.core.http import client_ip, site_url
 from vivre.core.throttle import is_throttled, record_failure
 from vivre.orders.selectors import get_order_by_number
 
@@ -49,8 +49,8 @@ MAIL_THROTTLED = (
 
 
 def base_url(request) -> str:
-    """Return ``scheme://host`` of this request, for links in e-mails."""
-    return f"{request.scheme}://{request.get_host()}"
+    """Return ``scheme://host`` for links in e-mails."""
+    return site_url(request)
 
 
 def _mail_throttled(request, scope: str) -> bool:

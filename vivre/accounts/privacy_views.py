@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from vivre.core import http
 from vivre.core.throttle import is_throttled, record_failure
 
 from . import erasure, export
@@ -97,8 +98,7 @@ def privacy(request):
 @login_required
 def export_request(request):
     """Start preparing a copy of the customer's data (one at a time)."""
-    site_url = f"{request.scheme}://{request.get_host()}"
-    _, created = export.request_export(user=request.user, site_url=site_url)
+    _, created = export.request_export(user=request.user, site_url=http.site_url(request))
     if created:
         messages.success(request, "We are preparing your copy. This page shows how far it has got.")
     else:
