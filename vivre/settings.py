@@ -284,6 +284,7 @@ VIVRE = {
         "vivre.core.throttle.clear_old_attempts",
         "vivre.accounts.export.forget_expired_exports",
         "vivre.accounts.throttling.forget_old_sign_in_failures",
+        "vivre.accounts.devices.forget_expired_devices",
     ],
     "CART_MAX_QUANTITY": 20,
     # P21: how long a "remember me" device cookie lasts unless revoked.

@@ -255,3 +255,12 @@ def set_device_cookie(response, value: str, device: RememberedDevice) -> None:
 
 def delete_device_cookie(response) -> None:
     response.delete_cookie(COOKIE_NAME, samesite="Lax")
+
+
+def forget_expired_devices(*, now=None) -> int:
+    """Delete remembered devices past their lifetime (a retention rule); return how many.
+
+    A device whose browser never comes back would otherwise stay in the table.
+    """
+    deleted, _ = RememberedDevice.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

@@ -242,3 +242,14 @@ def test_device_labels_are_coarse():
     edge = CHROME_LINUX.replace("Linux x86_64", "Windows NT 10.0") + " Edg/126.0"
     assert devices.device_label(edge) == "Edge on Windows"
     assert devices.device_label("") == "A browser"
+
+
+@pytest.mark.promise("P21")
+def test_retention_forgets_devices_past_their_lifetime():
+    customer = make_customer()
+    old, _ = devices.remember_device(user=customer, keep_signed_in=True, current=None)
+    fresh, _ = devices.remember_device(user=customer, keep_signed_in=False, current=None)
+    RememberedDevice.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+    assert devices.forget_expired_devices() == 1
+    assert list(RememberedDevice.objects.values_list("pk", flat=True)) == [fresh.pk]
