@@ -285,10 +285,13 @@ VIVRE = {
         "vivre.accounts.export.forget_expired_exports",
         "vivre.accounts.throttling.forget_old_sign_in_failures",
         "vivre.accounts.devices.forget_expired_devices",
+        "vivre.accounts.registration.forget_unconfirmed_accounts",
     ],
     "CART_MAX_QUANTITY": 20,
     # P21: how long a "remember me" device cookie lasts unless revoked.
     "REMEMBER_DEVICE_DAYS": env.int("VIVRE_REMEMBER_DEVICE_DAYS", default=90),
+    # Registrations whose e-mail was never confirmed are deleted after this.
+    "UNCONFIRMED_ACCOUNT_DAYS": env.int("VIVRE_UNCONFIRMED_ACCOUNT_DAYS", default=7),
     # A prepared copy of a customer's data can be downloaded for this long.
     "EXPORT_RETENTION_DAYS": env.int("VIVRE_EXPORT_RETENTION_DAYS", default=7),
     "PAYMENT_PROCESSOR": env.str(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import Enum
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -213,6 +215,8 @@ def _register(*, data: Registration, email: str, base_url: str, warn_owner: bool
     user.day_phone = data.day_phone
     user.evening_phone = data.evening_phone
     user.is_active = False
+    # Unconfirmed accounts are forgotten some days after this (see below).
+    user.date_joined = timezone.now()
     user.set_password(data.password)
     user.save()
     _save_addresses(user=user, shipping=data.shipping, billing=data.billing)
@@ -364,3 +368,20 @@ def send_password_changed(*, user: User, base_url: str) -> None:
         kind="account.password_changed",
         dedupe_key=f"account.password_changed:{user.pk}:{uuid.uuid4()}",
     )
+
+
+def forget_unconfirmed_accounts(*, now=None) -> int:
+    """Delete accounts never confirmed within ``UNCONFIRMED_ACCOUNT_DAYS`` (a retention rule).
+
+    Someone typed these details but never proved the address was theirs, so they are
+    not erased like a customer's (that would touch guest orders placed with the
+    address): the account and what hangs on it go; an order it claimed stays a
+    guest order. Returns how many accounts were deleted.
+    """
+    days = settings.VIVRE.get("UNCONFIRMED_ACCOUNT_DAYS", 7)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    stale = User.objects.filter(
+        is_active=False, last_login__isnull=True, is_staff=False, date_joined__lt=cutoff
+    )
+    _, per_model = stale.delete()
+    return per_model.get(User._meta.label, 0)

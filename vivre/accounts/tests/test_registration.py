@@ -370,3 +370,26 @@ def test_missing_csrf_token_is_refused(db):
 def test_signed_in_customer_is_sent_to_my_account(client):
     client.force_login(make_customer())
     assert client.get(REGISTER)["Location"] == reverse("accounts:overview")
+
+
+@pytest.mark.promise("P4")
+def test_retention_forgets_registrations_never_confirmed():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vivre.accounts.registration import forget_unconfirmed_accounts
+
+    stale = User.objects.create_user("stale@example.com", PASSWORD, is_active=False)
+    Address.objects.create(
+        user=stale, name="S", line1="1 A St", city="X", state="NY", postal_code="10001"
+    )
+    recent = User.objects.create_user("recent@example.com", PASSWORD, is_active=False)
+    confirmed = make_customer()
+    User.objects.filter(pk__in=[stale.pk, confirmed.pk]).update(
+        date_joined=timezone.now() - timedelta(days=30)
+    )
+
+    assert forget_unconfirmed_accounts() == 1
+    assert set(User.objects.values_list("email", flat=True)) == {recent.email, confirmed.email}
+    assert not Address.objects.filter(user_id=stale.pk).exists()
