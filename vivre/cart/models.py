@@ -82,3 +82,38 @@ class CartLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.variant.price * self.quantity
+
+
+class GiftCertificateItem(models.Model):
+    """A gift certificate in the bag: its value and whom it is for, until the order is placed."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="gift_certificates")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    recipient_name = models.CharField(max_length=100)
+    recipient_email = models.EmailField()
+    sender_name = models.CharField(max_length=100, blank=True)
+    message = models.TextField(max_length=500, blank=True)
+    deliver_on = models.DateField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="cart_certificate_positive"
+            ),
+        ]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        recipient_name = Personal(Category.NAME, Use.PROVIDE_SERVICE)
+        recipient_email = Personal(Category.EMAIL, Use.PROVIDE_SERVICE)
+        sender_name = Personal(Category.NAME, Use.PROVIDE_SERVICE)
+        message = Personal(Category.PRIVATE_CONTENT, Use.PROVIDE_SERVICE)
+        not_personal = ["id", "cart", "amount", "deliver_on", "added_at"]
+        owned_with = "cart"
+        owner_email = "recipient_email"
+        erasure = "delete"
+
+    def __str__(self):
+        return f"Gift certificate item {self.pk}"

@@ -98,6 +98,10 @@ class CheckoutDetails(TimestampedModel):
     shipping_method = models.ForeignKey(
         ShippingMethod, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # P25: the order is a gift; the shipping address is then the recipient's.
+    is_gift = models.BooleanField(default=False)
+    gift_message = models.TextField(max_length=500, blank=True)
+    gift_wrap = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -120,7 +124,9 @@ class CheckoutDetails(TimestampedModel):
         bill_state = Personal(Category.STATE, Use.PAYMENT)
         bill_postal_code = Personal(Category.POSTAL_CODE, Use.PAYMENT)
         cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
-        not_personal = ["id", "billing_same", "shipping_method", "created_at", "updated_at"]
+        gift_message = Personal(Category.PRIVATE_CONTENT, Use.FULFILMENT)
+        not_personal = ["id", "billing_same", "shipping_method", "is_gift", "gift_wrap",
+                        "created_at", "updated_at"]  # fmt: skip
         owned_with = "cart"
         owner_email = "email"
         erasure = "delete"

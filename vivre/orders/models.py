@@ -133,6 +133,16 @@ class Order(TimestampedModel):
     cart = models.ForeignKey(
         Cart, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Gift certificates bought in this order (their value; e-mailed, never shipped).
+    gift_certificates_total = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    # P25, sending a gift: the shipping address is the recipient's; the packing slip
+    # carries the message and no prices.
+    is_gift = models.BooleanField(default=False)
+    gift_message = models.TextField(blank=True, max_length=500)
+    gift_wrap = models.BooleanField(default=False)
+    gift_wrap_charge = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    # Paid with gift certificates; the card was charged ``total`` minus this.
+    paid_by_gift_certificates = models.DecimalField(**MONEY, default=Decimal("0.00"))
     # The account that placed (or later claimed) the order; empty for a guest.
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,7 +158,11 @@ class Order(TimestampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    total=models.F("subtotal") + models.F("shipping_charge") + models.F("tax")
+                    total=models.F("subtotal")
+                    + models.F("gift_certificates_total")
+                    + models.F("shipping_charge")
+                    + models.F("gift_wrap_charge")
+                    + models.F("tax")
                 ),
                 name="order_total_adds_up",
             ),
@@ -161,6 +175,7 @@ class Order(TimestampedModel):
         ip_address = Personal(Category.IP_ADDRESS, Use.DIAGNOSTICS, Use.SECURITY)
         cart = Personal(Category.COOKIE_ID, Use.PROVIDE_SERVICE)
         customer = Personal(Category.PSEUDONYMOUS_ID, Use.PROVIDE_SERVICE)
+        gift_message = Personal(Category.PRIVATE_CONTENT, Use.FULFILMENT)
         owner = "customer"
         # A guest order placed with the same address before the account existed.
         owner_email = "email"
@@ -171,6 +186,8 @@ class Order(TimestampedModel):
             "id", "number", "status", "shipping_address", "billing_address",
             "shipping_method_code", "shipping_method_name", "subtotal", "shipping_charge",
             "tax_rate", "tax", "total", "currency", "idempotency_key",
+            "gift_certificates_total", "is_gift", "gift_wrap", "gift_wrap_charge",
+            "paid_by_gift_certificates",
             "created_at", "updated_at",
         ]  # fmt: skip
 

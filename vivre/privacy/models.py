@@ -188,3 +188,51 @@ class Suppression(AppendOnlyModel):
 
     def __str__(self):
         return f"Suppression {self.pk}"
+
+
+class DisclosureRecord(AppendOnlyModel):
+    """One disclosure of personal data to someone outside Vivre (privacy engine, piece 4).
+
+    Written by ``vivre.privacy.disclosure.disclose`` for every payload that leaves:
+    to the card processor, a carrier, the mail house, a partner or an authority.
+    It names the recipient, the fields and their categories, and the legal basis;
+    never the values.
+    """
+
+    class Basis(models.TextChoices):
+        CONTRACT = "contract", "Needed to fulfil the customer's order"
+        PROCESSOR = "processor", "A processor acting for Vivre"
+        CONSENT = "consent", "The customer's consent"
+        LEGAL_OBLIGATION = "legal_obligation", "Required by law"
+
+    id = models.BigAutoField(primary_key=True)
+    recipient = models.CharField(max_length=60)
+    # Whose data: the same pseudonymous keys as the consent ledger (customer:<id>,
+    # email:<keyed hash>) or "order:<uuid>".
+    subject_key = models.CharField(max_length=100, db_index=True)
+    fields = models.JSONField()
+    categories = models.JSONField()
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    purpose = models.CharField(max_length=100)
+    # What it was for, by reference ("payment <id> authorize"); no free text.
+    reference = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        subject_key = Personal(Category.PSEUDONYMOUS_ID, Use.LEGAL)
+        reference = Personal(Category.PSEUDONYMOUS_ID, Use.LEGAL)
+        not_personal = ["id", "recipient", "fields", "categories", "basis", "purpose",
+                        "created_at"]  # fmt: skip
+        owner_key = "subject_key"
+        erasure = Erasure.KEEP
+        erasure_reason = (
+            "Proof of what Vivre disclosed to whom and why; it names no values and only "
+            "pseudonymous keys."
+        )
+
+    def __str__(self):
+        return f"Disclosure {self.pk}"

@@ -195,6 +195,7 @@ def test_orders_are_anonymized_and_the_ledgers_kept():
         "ip_address": None,
         "cart_id": None,
         "customer_id": None,
+        "gift_message": "",
     }
     # the tax jurisdiction stays with the snapshot
     assert "state" not in anonymized_values(order_models.Address)
