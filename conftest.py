@@ -61,6 +61,16 @@ def _fast_password_hashing(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _card_keys_of_this_test(settings, tmp_path_factory):
+    """Give each test its own card-vault key file, never the developer's ``var/`` one."""
+    settings.VIVRE = {
+        **settings.VIVRE,
+        "CARD_KEYS": "",
+        "CARD_KEY_FILE": str(tmp_path_factory.mktemp("card-keys") / "card_keys.json"),
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the menu and policy date are cached)."""
     from django.core.cache import cache

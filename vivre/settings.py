@@ -286,6 +286,7 @@ VIVRE = {
         "vivre.accounts.throttling.forget_old_sign_in_failures",
         "vivre.accounts.devices.forget_expired_devices",
         "vivre.accounts.registration.forget_unconfirmed_accounts",
+        "vivre.payments.saved_cards.purge_expired_cards",
     ],
     "CART_MAX_QUANTITY": 20,
     # P21: how long a "remember me" device cookie lasts unless revoked.
@@ -300,6 +301,15 @@ VIVRE = {
     # How long the sandbox processor "hangs" on its outage test card before it
     # gives up, like a real gateway's client timeout.
     "SANDBOX_TIMEOUT_SECONDS": env.float("VIVRE_SANDBOX_TIMEOUT_SECONDS", default=2.0),
+    # P7: the card vault's key-encryption keys live outside the database: in
+    # VIVRE_CARD_KEYS (JSON) or in this file (generated under var/ for local use).
+    "CARD_KEYS": env.str("VIVRE_CARD_KEYS", default=""),
+    "CARD_KEY_FILE": env.str("VIVRE_CARD_KEY_FILE", default=str(VAR_DIR / "card_keys.json")),
+    # Gift wrap for an order sent as a gift (P25).
+    "GIFT_WRAP_CHARGE": Decimal("7.50"),
+    # Gift certificates: the values a customer may choose between (inclusive).
+    "GIFT_CERTIFICATE_MIN": Decimal("25.00"),
+    "GIFT_CERTIFICATE_MAX": Decimal("2000.00"),
     "FREE_SHIPPING_THRESHOLD": Decimal("250.00"),
     # Days after shipping in which items can be sent back (P25, money-back guarantee).
     "RETURN_WINDOW_DAYS": env.int("VIVRE_RETURN_WINDOW_DAYS", default=30),

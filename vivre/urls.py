@@ -16,7 +16,9 @@ def favicon(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
+    path("account/cards/", include("vivre.payments.card_urls")),
     path("account/", include("vivre.accounts.urls")),
+    path("gift-certificates/", include("vivre.payments.gift_certificate_urls")),
     path("cart/", include("vivre.cart.urls")),
     path("checkout/", include("vivre.checkout.urls")),
     path("staff/care/", include("vivre.care.urls")),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("orders/<str:number>/", views.order_detail, name="order"),
     path("orders/<str:number>/issues/", views.open_issue, name="open_issue"),
+    path("orders/<str:number>/refunds/", views.refund_order, name="refund"),
     path(
         "orders/<str:number>/issues/<uuid:issue_id>/resolve/",
         views.resolve_issue,

@@ -1,4 +1,5 @@
-"""The care console: find an order, open an issue on it, and reveal the phone for one (P6)."""
+"""The care console: find an order, open an issue on it, reveal the phone for one (P6),
+and refund money on it (P25)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from vivre.core.money import format_usd
 from vivre.core.staff import Role, role_required
+from vivre.payments import services as payments
+from vivre.payments.gateway import PaymentError, ProcessorUnavailable
 from vivre.privacy.access import access_log_for, read_personal
 from vivre.privacy.datamap import Use
 
 from . import selectors, services
 from .errors import CareError, IssueNotOpen
-from .forms import IssueForm
+from .forms import IssueForm, RefundForm
 from .models import OrderIssue
 
 care_only = role_required(Role.CARE)
@@ -41,7 +45,17 @@ def _unknown_order(request, number):
     )
 
 
-def _order_page(request, order, *, form=None, revealed=None, error="", status=200):
+def _refund_form(order, limits) -> RefundForm:
+    """Return the refund form, its amount set to all that may still be refunded."""
+    return RefundForm(
+        initial={"amount": limits.total if limits.total > 0 else None},
+        auto_id="refund_%s",
+    )
+
+
+def _order_page(
+    request, order, *, form=None, refund_form=None, revealed=None, error="", status=200
+):
     """Render the order for care. The phone appears only in ``revealed``, after a reveal."""
     purpose = Use.CUSTOMER_CARE
     issues = [
@@ -53,10 +67,14 @@ def _order_page(request, order, *, form=None, revealed=None, error="", status=20
         }
         for issue in selectors.issues_for(order)
     ]
+    limits = payments.refundable(order)
     response = render(
         request,
         "care/order.html",
         {
+            "refunds": list(order.refunds.select_related("payment")),
+            "refundable": limits,
+            "refund_form": refund_form or _refund_form(order, limits),
             "staff_section": "care",
             "order": order,
             "email": read_personal(order, "email", purpose=purpose, actor=request.user),
@@ -186,3 +204,40 @@ def reveal_phone(request, number, issue_id):
     except IssueNotOpen as exc:
         return _order_page(request, order, error=str(exc), status=403)
     return _order_page(request, order, revealed={"issue": issue, "phone": phone})
+
+
+@care_only
+@require_POST
+def refund_order(request, number):
+    """Refund money on the order, to the card or as gift-certificate credit, with a reason."""
+    order = selectors.order_for_care(number)
+    if order is None:
+        return _unknown_order(request, number)
+    form = RefundForm(request.POST, auto_id="refund_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = payments.refund(
+                order=order,
+                amount=data["amount"],
+                method=data["method"],
+                reason=data["reason"],
+                actor_user=request.user,
+            )
+        except payments.RefundError as exc:
+            form.add_error(exc.field, exc.message)
+        except PaymentError as exc:
+            why = "is not answering" if isinstance(exc, ProcessorUnavailable) else "refused it"
+            form.add_error(
+                None,
+                f"The card processor {why}, so nothing was refunded. Please try again in a "
+                "minute, or refund as gift-certificate credit.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Refunded {format_usd(done.amount)} {done.get_method_display().lower()}. "
+                "The customer has been e-mailed.",
+            )
+            return redirect("care:order", number=order.number)
+    return _order_page(request, order, refund_form=form, status=400)

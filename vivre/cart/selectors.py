@@ -1,4 +1,7 @@
-"""Reads of the cart: the current cart, its count, and a checked review of its lines.
+"""Reads of the cart: the current cart, its count, and a checked review of its contents.
+
+A bag holds variant lines and gift certificates (``GiftCertificateItem``); either may
+be missing, so a bag of gift certificates alone is a bag like any other.
 
 Whose bag a request sees: a signed-in customer's is their open cart, on any
 device; anyone else's is the cart named by the cart cookie, and only if that
@@ -13,9 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from .models import Cart, CartLine
+from .models import Cart, CartLine, GiftCertificateItem
 
 
 def cart_id_from_request(request) -> uuid.UUID | None:
@@ -91,22 +95,45 @@ def cart_cookie_is_stale(request) -> bool:
     return Cart.objects.filter(pk=cart_id, customer__isnull=False).exists()
 
 
+def _item_count() -> Coalesce:
+    """The number of things in a bag: its lines' quantities plus its gift certificates."""
+    quantities = (
+        CartLine.objects.filter(cart=OuterRef("pk"))
+        .order_by()
+        .values("cart")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    certificates = (
+        GiftCertificateItem.objects.filter(cart=OuterRef("pk"))
+        .order_by()
+        .values("cart")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return Coalesce(Subquery(quantities), zero) + Coalesce(Subquery(certificates), zero)
+
+
 def cart_count_for_request(request) -> int:
-    """Return how many items are in the visitor's bag (for the header), in one query at most."""
+    """Return how many items are in the visitor's bag (for the header), in one query at most.
+
+    Each gift certificate counts as one item.
+    """
     if hasattr(request, "_vivre_cart_count"):
         return request._vivre_cart_count
-    lines = None
+    carts = None
     if hasattr(request, "_vivre_cart"):
         cart = request._vivre_cart
-        lines = CartLine.objects.filter(cart=cart) if cart is not None else None
+        carts = Cart.objects.filter(pk=cart.pk) if cart is not None else None
     elif (customer := signed_in_customer(request)) is not None:
-        newest = Cart.objects.filter(customer=customer, checked_out_at__isnull=True)
-        lines = CartLine.objects.filter(cart_id=Subquery(newest.values("pk")[:1]))
+        carts = Cart.objects.filter(customer=customer, checked_out_at__isnull=True)
     elif (cart_id := cart_id_from_request(request)) is not None:
-        lines = CartLine.objects.filter(
-            cart_id=cart_id, cart__customer__isnull=True, cart__checked_out_at__isnull=True
-        )
-    count = (lines.aggregate(n=Sum("quantity"))["n"] or 0) if lines is not None else 0
+        carts = Cart.objects.filter(pk=cart_id, customer__isnull=True, checked_out_at__isnull=True)
+    count = 0
+    if carts is not None:
+        # The newest open bag, as open_cart_for_customer finds it.
+        count = carts.annotate(n=_item_count()).values_list("n", flat=True).first() or 0
     request._vivre_cart_count = count
     return count
 
@@ -147,21 +174,51 @@ class ReviewedLine:
 
 @dataclass
 class CartReview:
-    """The lines of a cart with their current prices, and the subtotal."""
+    """The lines of a cart with their current prices, its gift certificates, and the sums.
+
+    ``subtotal`` is the merchandise alone (what shipping and tax are charged on);
+    ``total`` adds the gift certificates.
+    """
 
     lines: list[ReviewedLine] = field(default_factory=list)
+    certificates: list[GiftCertificateItem] = field(default_factory=list)
 
     @property
     def subtotal(self) -> Decimal:
         return sum((r.line_total for r in self.lines), Decimal("0.00"))
 
     @property
-    def item_count(self) -> int:
+    def certificates_total(self) -> Decimal:
+        return sum((c.amount for c in self.certificates), Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        """The merchandise and the gift certificates, before shipping and tax."""
+        return self.subtotal + self.certificates_total
+
+    @property
+    def merchandise_count(self) -> int:
         return sum(r.quantity for r in self.lines)
 
     @property
+    def item_count(self) -> int:
+        """Everything in the bag: quantities of the lines, and each gift certificate."""
+        return self.merchandise_count + len(self.certificates)
+
+    @property
+    def has_merchandise(self) -> bool:
+        """True when something in the bag is shipped (gift certificates are e-mailed)."""
+        return bool(self.lines)
+
+    @property
     def is_empty(self) -> bool:
+        """True when there is no merchandise (nothing to ship); see ``holds_nothing``."""
         return not self.lines
+
+    @property
+    def holds_nothing(self) -> bool:
+        """True when the bag has neither merchandise nor gift certificates."""
+        return not self.lines and not self.certificates
 
     @property
     def is_clean(self) -> bool:
@@ -170,7 +227,10 @@ class CartReview:
 
 
 def review_cart(cart: Cart | None) -> CartReview:
-    """Return the cart's lines with current prices and stock, in one query."""
+    """Return the cart's lines with current prices and stock, and its gift certificates.
+
+    Two queries: the lines with their variants, then the certificates.
+    """
     if cart is None:
         return CartReview()
     lines = CartLine.objects.filter(cart=cart).select_related(
@@ -185,5 +245,6 @@ def review_cart(cart: Cart | None) -> CartReview:
                 available=line.variant.stock,
             )
             for line in lines
-        ]
+        ],
+        certificates=list(GiftCertificateItem.objects.filter(cart=cart)),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils import timezone
 from vivre.catalog.models import Variant
 from vivre.core.money import format_usd
 
-from .models import Cart, CartLine
+from .models import Cart, CartLine, GiftCertificateItem
 from .selectors import open_cart_for_customer, review_cart
 
 
@@ -25,6 +26,7 @@ class CartErrorCode(Enum):
     NOT_ENOUGH_STOCK = "not_enough_stock"
     BAD_QUANTITY = "bad_quantity"
     UNKNOWN_LINE = "unknown_line"
+    TOO_MANY_CERTIFICATES = "too_many_certificates"
 
 
 class CartError(Exception):
@@ -153,6 +155,57 @@ def remove_line(*, cart: Cart, line_id: int) -> None:
         raise CartError(CartErrorCode.UNKNOWN_LINE, "That item is no longer in your bag.")
 
 
+def max_gift_certificates() -> int:
+    """How many gift certificates one bag may hold."""
+    return settings.VIVRE["CART_MAX_QUANTITY"]
+
+
+def add_gift_certificate(
+    *,
+    cart: Cart,
+    amount: Decimal,
+    recipient_name: str,
+    recipient_email: str,
+    sender_name: str,
+    message: str,
+    deliver_on: date,
+) -> GiftCertificateItem:
+    """Put a gift certificate for someone in the bag (checked by the form beforehand).
+
+    Its value and whom it is for are kept until the order is placed; the
+    certificate itself is made then (``vivre.payments.giftcertificates``).
+    """
+    vivre = settings.VIVRE
+    if not vivre["GIFT_CERTIFICATE_MIN"] <= amount <= vivre["GIFT_CERTIFICATE_MAX"]:
+        raise ValueError("A gift certificate's value is checked by the form first.")
+    with transaction.atomic():
+        if GiftCertificateItem.objects.filter(cart=cart).count() >= max_gift_certificates():
+            raise CartError(
+                CartErrorCode.TOO_MANY_CERTIFICATES,
+                f"One order can hold at most {max_gift_certificates()} gift certificates.",
+            )
+        item = GiftCertificateItem.objects.create(
+            cart=cart,
+            amount=amount,
+            recipient_name=recipient_name,
+            recipient_email=recipient_email,
+            sender_name=sender_name,
+            message=message,
+            deliver_on=deliver_on,
+        )
+        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return item
+
+
+def remove_gift_certificate(*, cart: Cart, item_id: int) -> None:
+    """Take a gift certificate out of the bag."""
+    deleted, _ = GiftCertificateItem.objects.filter(cart=cart, pk=item_id).delete()
+    if not deleted:
+        raise CartError(
+            CartErrorCode.UNKNOWN_LINE, "That gift certificate is no longer in your bag."
+        )
+
+
 def reconcile_cart(*, cart: Cart | None) -> list[str]:
     """Bring the cart in line with today's stock and prices; return what changed.
 
@@ -271,11 +324,13 @@ def merge_guest_cart(
                 have.save(update_fields=["quantity"])
             elif have is not None:
                 have.delete()
+        # Gift certificates all join the customer's bag: each is its own item.
+        certificates = GiftCertificateItem.objects.filter(cart=guest).update(cart=target)
         guest.delete()  # with any lines left behind and its step-1 details
         touch_cart_ip(cart=target, ip_address=ip_address)
         Cart.objects.filter(pk=target.pk).update(updated_at=timezone.now())
         result.cart = target
-        result.combined = bool(theirs)
+        result.combined = bool(theirs) or bool(certificates)
     return result
 
 

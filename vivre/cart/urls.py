@@ -8,4 +8,9 @@ urlpatterns = [
     path("add/", views.add, name="add"),
     path("lines/<int:line_id>/", views.update, name="update"),
     path("lines/<int:line_id>/remove/", views.remove, name="remove"),
+    path(
+        "gift-certificates/<int:item_id>/remove/",
+        views.remove_certificate,
+        name="remove_certificate",
+    ),
 ]

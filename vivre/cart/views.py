@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from vivre.catalog.models import Variant
 from vivre.core.http import client_ip
+from vivre.payments.giftcertificates import shop_today
 
 from . import services
 from .forms import AddToCartForm, UpdateLineForm
@@ -46,6 +47,26 @@ def drop_stale_cart_cookie(request, response):
     return response
 
 
+def bag_for_adding(request):
+    """Return (the visitor's bag, whether it was just started), starting one if needed.
+
+    A signed-in customer's bag is theirs on every device; a guest's new bag needs
+    the cart cookie (``set_cart_cookie``) to be found again.
+    """
+    cart = get_cart_for_request(request)
+    customer = signed_in_customer(request)
+    created = False
+    if customer is not None and cart is None:
+        cart, created = services.open_customer_cart(
+            customer=customer, ip_address=client_ip(request)
+        )
+    elif cart is None:
+        cart, created = services.create_cart(ip_address=client_ip(request)), True
+    else:
+        services.touch_cart_ip(cart=cart, ip_address=client_ip(request))
+    return cart, created
+
+
 def cart_detail(request):
     """Show the bag, after bringing it in line with today's stock and prices."""
     cart = get_cart_for_request(request)
@@ -55,7 +76,11 @@ def cart_detail(request):
     response = render(
         request,
         "cart/cart.html",
-        {"review": review, "max_quantity": settings.VIVRE["CART_MAX_QUANTITY"]},
+        {
+            "review": review,
+            "max_quantity": settings.VIVRE["CART_MAX_QUANTITY"],
+            "today": shop_today(),
+        },
     )
     return drop_stale_cart_cookie(request, response)
 
@@ -88,17 +113,8 @@ def add(request):
             return redirect(request.POST.get("next_product") or "/")
         return _product_error(request, variant_id, form, status=400)
 
-    cart = get_cart_for_request(request)
+    cart, created = bag_for_adding(request)
     customer = signed_in_customer(request)
-    created = False
-    if customer is not None and cart is None:
-        cart, created = services.open_customer_cart(
-            customer=customer, ip_address=client_ip(request)
-        )
-    elif cart is None:
-        cart, created = services.create_cart(ip_address=client_ip(request)), True
-    else:
-        services.touch_cart_ip(cart=cart, ip_address=client_ip(request))
     try:
         line = services.add_to_cart(
             cart=cart,
@@ -155,4 +171,18 @@ def remove(request, line_id):
             messages.error(request, error.message)
         else:
             messages.success(request, "Removed from your bag.")
+    return drop_stale_cart_cookie(request, redirect("cart:detail"))
+
+
+@require_POST
+def remove_certificate(request, item_id):
+    """Take a gift certificate out of the bag."""
+    cart = get_cart_for_request(request)
+    if cart is not None:
+        try:
+            services.remove_gift_certificate(cart=cart, item_id=item_id)
+        except services.CartError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Gift certificate removed from your bag.")
     return drop_stale_cart_cookie(request, redirect("cart:detail"))

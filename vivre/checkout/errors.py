@@ -14,6 +14,9 @@ class CheckoutErrorCode(Enum):
     ALREADY_PLACED = "already_placed"
     KEY_REUSED = "key_reused"
     CARD_DECLINED = "card_declined"
+    # No usable card for what is left to pay (certificates emptied meanwhile, or a
+    # saved card that is not the customer's).
+    CARD_NEEDED = "card_needed"
     PROCESSOR_UNAVAILABLE = "processor_unavailable"
 
 
@@ -27,6 +30,7 @@ HTTP_STATUS = {
     CheckoutErrorCode.ALREADY_PLACED: 409,
     CheckoutErrorCode.KEY_REUSED: 409,
     CheckoutErrorCode.CARD_DECLINED: 402,
+    CheckoutErrorCode.CARD_NEEDED: 402,
     CheckoutErrorCode.PROCESSOR_UNAVAILABLE: 503,
 }
 

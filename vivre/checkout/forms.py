@@ -9,6 +9,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from localflavor.us.us_states import STATE_CHOICES
 
+from vivre.core.money import format_usd
 from vivre.payments.cards import (
     CardDetails,
     cvv_length,
@@ -145,13 +146,49 @@ class DetailsForm(CheckoutForm):
     )
     # Offered to a signed-in customer only; the address is added when the order is placed.
     save_address = forms.BooleanField(label="Save this address to my address book", required=False)
+    # P25, sending a gift: the shipping address is then the recipient's.
+    is_gift = forms.BooleanField(
+        label="This order is a gift",
+        required=False,
+        help_text="We ship to the recipient with a packing slip that shows no prices.",
+    )
+    gift_message = forms.CharField(
+        label="Gift message",
+        max_length=500,
+        required=False,
+        help_text="Up to 500 characters, printed on the packing slip.",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+    )
+    gift_wrap = forms.BooleanField(label="Gift wrap", required=False)
 
     BILLING_REQUIRED = ["bill_name", "bill_line1", "bill_city", "bill_state", "bill_postal_code"]
+    SHIPPING_ONLY = [
+        "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_state", "ship_postal_code",
+        "billing_same", "shipping_method", "save_address", "is_gift", "gift_message", "gift_wrap",
+    ]  # fmt: skip
 
-    def __init__(self, *args, offer_save_address: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        offer_save_address: bool = False,
+        certificates_only: bool = False,
+        gift_wrap_charge=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.certificates_only = certificates_only
         if not offer_save_address:
             del self.fields["save_address"]
+        if gift_wrap_charge is not None:
+            self.fields["gift_wrap"].label = f"Gift wrap (+{format_usd(gift_wrap_charge)})"
+        if certificates_only:
+            # Gift certificates are e-mailed: no shipping address or method to ask for
+            # (P3: only what the purchase needs). The card is checked against billing.
+            for name in self.SHIPPING_ONLY:
+                self.fields.pop(name, None)
+            for name in self.BILLING_REQUIRED:
+                self.fields[name].required = True
+            return
         for name in self.BILLING_REQUIRED:
             # Needed unless the billing address is the shipping one: not "optional".
             self.fields[name].hide_optional = True
@@ -175,9 +212,18 @@ class DetailsForm(CheckoutForm):
         value = self.cleaned_data["bill_postal_code"]
         return clean_zip(value) if value else value
 
+    def clean_gift_message(self):
+        # Kept as typed (markup is shown escaped); only surrounding blanks go.
+        return self.cleaned_data["gift_message"].strip()
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("billing_same"):
+        if not self.certificates_only and not cleaned.get("is_gift"):
+            # Not a gift: keep no message or wrap the shopper may have typed first.
+            cleaned["gift_message"], cleaned["gift_wrap"] = "", False
+        if self.certificates_only:
+            cleaned["billing_same"] = False
+        elif not cleaned.get("billing_same"):
             for name in self.BILLING_REQUIRED:
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, "Please fill this in, or use the shipping address.")
@@ -187,13 +233,41 @@ class DetailsForm(CheckoutForm):
 MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*/?\s*(\d{2}|\d{4})\s*$")
 
 
+NEW_CARD = "new"
+CARD_FIELDS = ("card_number", "expiry", "cvv", "name_on_card")
+REQUIRED = "This field is required."
+
+
+def saved_card_label(card) -> str:
+    """Return how a saved card is shown: brand, last four and expiry, nothing more (P7)."""
+    return (
+        f"{card.get_brand_display()} •••• {card.last4}, "
+        f"expires {card.exp_month:02d}/{card.exp_year % 100:02d}"
+    )
+
+
 class PaymentForm(CheckoutForm):
-    """Step 2: the card, for this payment only.
+    """Step 2: the card, for this payment only, or one of the customer's saved cards.
 
     The card fields never render a submitted value, so a page re-shown after an
     error cannot carry the number (docs/decisions/0001-card-data-at-checkout.md).
+    A saved card needs only its security code, typed now and never kept (P7).
+    No card at all is needed when gift certificates pay for the whole order.
     """
 
+    payment_choice = forms.ChoiceField(
+        label="Pay with",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Please choose one of your saved cards or a new card."},
+    )
+    saved_cvv = forms.CharField(
+        label="Security code of the saved card",
+        max_length=4,
+        required=False,
+        help_text="Asked each time; we never keep it.",
+        widget=NeverRefilledInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+    )
     card_number = forms.CharField(
         label="Card number",
         max_length=23,
@@ -219,10 +293,49 @@ class PaymentForm(CheckoutForm):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "cc-name"}),
     )
+    # Opt-in, offered to a signed-in customer paying with a new card (P7).
+    save_card = forms.BooleanField(
+        label="Save this card for next time",
+        required=False,
+        help_text="Kept encrypted with your account; the security code never is.",
+    )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     basket = forms.CharField(max_length=4000, widget=forms.HiddenInput)
 
+    def __init__(
+        self,
+        *args,
+        saved_cards=(),
+        offer_save_card: bool = False,
+        card_required: bool = True,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.saved_cards = {str(card.pk): card for card in saved_cards}
+        self.card_required = card_required
+        if self.saved_cards:
+            self.fields["payment_choice"].choices = [
+                *((pk, saved_card_label(card)) for pk, card in self.saved_cards.items()),
+                (NEW_CARD, "A new card"),
+            ]
+            self.fields["payment_choice"].initial = next(iter(self.saved_cards))
+        else:
+            del self.fields["payment_choice"]
+            del self.fields["saved_cvv"]
+        if not offer_save_card:
+            del self.fields["save_card"]
+        if self.saved_cards or not card_required:
+            # Which fields are needed depends on the choice; clean() decides.
+            for name in CARD_FIELDS:
+                self.fields[name].required = False
+                self.fields[name].hide_optional = True
+
+    def _blank(self, name: str) -> bool:
+        return not self.fields[name].required and not self.cleaned_data.get(name)
+
     def clean_card_number(self):
+        if self._blank("card_number"):
+            return ""
         number = normalize_number(self.cleaned_data["card_number"])
         if not number.isdigit() or not 12 <= len(number) <= 19:
             raise forms.ValidationError("Enter the long number on the front of your card.")
@@ -235,6 +348,8 @@ class PaymentForm(CheckoutForm):
         return number
 
     def clean_expiry(self):
+        if self._blank("expiry"):
+            return None
         match = MONTH_YEAR.match(self.cleaned_data["expiry"])
         month = int(match[1]) if match else 0
         if not match or not 1 <= month <= 12:
@@ -246,28 +361,72 @@ class PaymentForm(CheckoutForm):
         return (month, year)
 
     def clean_cvv(self):
+        if self._blank("cvv"):
+            return ""
         cvv = self.cleaned_data["cvv"].strip()
         if not cvv.isdigit():
             raise forms.ValidationError("Enter the 3 or 4 digit security code.")
         return cvv
 
+    def _drop_errors(self, names) -> None:
+        for name in names:
+            self.errors.pop(name, None)
+            self.cleaned_data.pop(name, None)
+
+    def _require(self, names) -> None:
+        for name in names:
+            if name not in self.errors and not self.cleaned_data.get(name):
+                self.add_error(name, REQUIRED)
+
     def clean(self):
         cleaned = super().clean()
-        number, cvv = cleaned.get("card_number"), cleaned.get("cvv")
-        if number and cvv:
-            wanted = cvv_length(detect_brand(number))
-            if len(cvv) != wanted:
-                self.add_error("cvv", f"Enter the {wanted} digit security code of this card.")
         if "idempotency_key" in self.errors or "basket" in self.errors:
             self.errors.pop("idempotency_key", None)
             self.errors.pop("basket", None)
             raise forms.ValidationError(
                 "This page was out of date. Please check your order and place it again."
             )
-        return cleaned
+        if not self.card_required:
+            # Gift certificates pay for everything: whatever was typed is not used.
+            self._drop_errors((*CARD_FIELDS, "payment_choice", "saved_cvv", "save_card"))
+            return self.cleaned_data
+        saved = self.chosen_saved_card()
+        if self.saved_cards and not cleaned.get("payment_choice"):
+            if "payment_choice" not in self.errors:
+                self.add_error(
+                    "payment_choice", "Please choose one of your saved cards or a new card."
+                )
+            return self.cleaned_data
+        if saved is not None:
+            self._drop_errors((*CARD_FIELDS, "save_card"))
+            cvv = (cleaned.get("saved_cvv") or "").strip()
+            wanted = cvv_length(saved.brand)
+            if not cvv.isdigit() or len(cvv) != wanted:
+                self.add_error("saved_cvv", f"Enter the {wanted} digit security code of this card.")
+            else:
+                cleaned["saved_cvv"] = cvv
+            return self.cleaned_data
+        self._drop_errors(("saved_cvv",))
+        self._require(CARD_FIELDS)
+        number, cvv = cleaned.get("card_number"), cleaned.get("cvv")
+        if number and cvv and "cvv" not in self.errors:
+            wanted = cvv_length(detect_brand(number))
+            if len(cvv) != wanted:
+                self.add_error("cvv", f"Enter the {wanted} digit security code of this card.")
+        return self.cleaned_data
 
-    def card(self) -> CardDetails:
-        """Return the validated card as an in-memory ``CardDetails``."""
+    def chosen_saved_card(self):
+        """Return the customer's saved card chosen on the form, or None for a new card."""
+        choice = getattr(self, "cleaned_data", {}).get("payment_choice")
+        return self.saved_cards.get(choice) if choice and choice != NEW_CARD else None
+
+    def card(self) -> CardDetails | None:
+        """Return a new card typed on the form as an in-memory ``CardDetails``, or None.
+
+        None when a saved card was chosen or no card is needed.
+        """
+        if not self.card_required or self.chosen_saved_card() is not None:
+            return None
         month, year = self.cleaned_data["expiry"]
         return CardDetails(
             number=self.cleaned_data["card_number"],
@@ -276,3 +435,19 @@ class PaymentForm(CheckoutForm):
             cvv=self.cleaned_data["cvv"],
             name=self.cleaned_data["name_on_card"],
         )
+
+
+class GiftCertificateCodeForm(CheckoutForm):
+    """The review step's "Have a gift certificate?": a code to apply to this order."""
+
+    # Browsers must not block "Place order" because this separate form is empty.
+    use_required_attribute = False
+
+    code = forms.CharField(
+        label="Gift certificate code",
+        max_length=40,
+        help_text="As printed in the e-mail, with or without the dashes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )

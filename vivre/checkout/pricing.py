@@ -1,9 +1,11 @@
-"""The sums of a checkout: merchandise, shipping, sales tax, total."""
+"""The sums of a checkout: merchandise, gift certificates, shipping, gift wrap, tax, total."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.conf import settings
 
 from vivre.core.money import to_cents
 
@@ -14,20 +16,37 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Quote:
-    """What an order costs: tax is charged on merchandise only, rounded half-up to cents."""
+    """What an order costs: tax is charged on merchandise only, rounded half-up to cents.
+
+    Gift certificates bought in the order carry neither tax nor shipping: they are
+    money, e-mailed to the recipient.
+    """
 
     subtotal: Decimal
     shipping_charge: Decimal
     tax_rate: Decimal
     tax: Decimal
+    gift_certificates_total: Decimal = ZERO
+    gift_wrap_charge: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        return self.subtotal + self.shipping_charge + self.tax
+        return (
+            self.subtotal
+            + self.gift_certificates_total
+            + self.shipping_charge
+            + self.gift_wrap_charge
+            + self.tax
+        )
 
     @property
     def free_shipping(self) -> bool:
         return self.shipping_charge == ZERO
+
+
+def gift_wrap_price() -> Decimal:
+    """Return what gift wrap adds to an order (``VIVRE["GIFT_WRAP_CHARGE"]``)."""
+    return to_cents(Decimal(str(settings.VIVRE["GIFT_WRAP_CHARGE"])))
 
 
 def tax_rate_for(state: str) -> Decimal:
@@ -36,8 +55,19 @@ def tax_rate_for(state: str) -> Decimal:
     return rate if rate is not None else Decimal("0")
 
 
-def quote(*, subtotal: Decimal, method: ShippingMethod | None, state: str | None) -> Quote:
-    """Return the charges for a merchandise subtotal sent by ``method`` to ``state``."""
+def quote(
+    *,
+    subtotal: Decimal,
+    method: ShippingMethod | None,
+    state: str | None,
+    gift_certificates_total: Decimal = ZERO,
+    gift_wrap: bool = False,
+) -> Quote:
+    """Return the charges for a merchandise subtotal sent by ``method`` to ``state``.
+
+    ``gift_certificates_total`` is the value of the certificates in the bag;
+    ``gift_wrap`` adds the gift-wrap charge.
+    """
     subtotal = to_cents(subtotal)
     shipping = to_cents(method.charge_for(subtotal)) if method else ZERO
     rate = tax_rate_for(state) if state else Decimal("0")
@@ -46,4 +76,14 @@ def quote(*, subtotal: Decimal, method: ShippingMethod | None, state: str | None
         shipping_charge=shipping,
         tax_rate=rate,
         tax=to_cents(subtotal * rate),
+        gift_certificates_total=to_cents(gift_certificates_total),
+        gift_wrap_charge=gift_wrap_price() if gift_wrap else ZERO,
     )
+
+
+def left_to_pay(total: Decimal, applied: Decimal) -> Decimal:
+    """Return what the card must pay once ``applied`` gift-certificate money is taken off.
+
+    Never negative: certificates worth more than the order only pay the order.
+    """
+    return max(to_cents(total) - to_cents(applied), ZERO)

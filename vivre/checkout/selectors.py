@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from vivre.accounts.forms import display_phone
 from vivre.accounts.models import Address
-from vivre.cart.models import Cart
+from vivre.cart.models import Cart, GiftCertificateItem
 from vivre.cart.selectors import CartReview
 from vivre.orders.models import Order
 from vivre.orders.selectors import order_for_idempotency_key
+from vivre.payments import giftcertificates
+from vivre.payments.models import GiftCertificate
 
 from .models import CheckoutDetails, ShippingMethod
-from .pricing import Quote, quote
+from .pricing import Quote, left_to_pay, quote
 from .seen import SeenBasket
 from .services import ADDRESS_FIELDS, address_values, same_address, seen_basket
 
@@ -26,12 +28,27 @@ class ShippingOption:
 
 
 @dataclass(frozen=True)
+class AppliedCertificate:
+    """A gift certificate applied to this checkout, and what it would pay now."""
+
+    certificate: GiftCertificate
+    amount: Decimal
+
+    @property
+    def hint(self) -> str:
+        return self.certificate.code_hint
+
+
+@dataclass(frozen=True)
 class CheckoutSummary:
     """A bag priced for review: its lines, the charges, and what the shopper is shown."""
 
     review: CartReview
     method: ShippingMethod | None
     quote: Quote
+    certificates: tuple[GiftCertificateItem, ...] = ()
+    applied: tuple[AppliedCertificate, ...] = ()
+    gift_wrap: bool = False
 
     @property
     def seen(self) -> SeenBasket:
@@ -40,6 +57,25 @@ class CheckoutSummary:
             shipping_method=self.method.code if self.method else "",
             total=self.quote.total,
         )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the bag holds neither goods nor gift certificates."""
+        return not self.review.lines and not self.certificates
+
+    @property
+    def certificates_only(self) -> bool:
+        """True when the bag holds gift certificates and nothing to ship."""
+        return not self.review.lines and bool(self.certificates)
+
+    @property
+    def paid_by_certificates(self) -> Decimal:
+        return sum((a.amount for a in self.applied), Decimal("0.00"))
+
+    @property
+    def to_pay(self) -> Decimal:
+        """What the card is charged: the total less the applied certificates, never below 0."""
+        return left_to_pay(self.quote.total, self.paid_by_certificates)
 
 
 def get_checkout_details(cart: Cart | None) -> CheckoutDetails | None:
@@ -57,17 +93,61 @@ def shipping_options(subtotal: Decimal) -> list[ShippingOption]:
     ]
 
 
-def checkout_summary(*, review: CartReview, details: CheckoutDetails | None) -> CheckoutSummary:
-    """Return the bag's charges for the shipping method and state chosen at step 1."""
-    method = details.shipping_method if details else None
+def certificate_items(cart: Cart | None) -> list[GiftCertificateItem]:
+    """Return the gift certificates in the bag, in the order they were added."""
+    if cart is None:
+        return []
+    return list(GiftCertificateItem.objects.filter(cart=cart))
+
+
+def checkout_summary(
+    *,
+    review: CartReview,
+    details: CheckoutDetails | None,
+    certificates: list[GiftCertificateItem] | None = None,
+    applied_ids: list[uuid.UUID] | None = None,
+) -> CheckoutSummary:
+    """Return the bag's charges for the shipping method and state chosen at step 1.
+
+    ``certificates`` are the gift certificates in the bag (bought, no tax or
+    shipping); ``applied_ids`` the certificates applied to pay, each taking what
+    it holds of what is still owed, in order. A certificate no longer usable is
+    left out.
+    """
+    ships = bool(review.lines)
+    method = details.shipping_method if details and ships else None
     if method is not None and not method.active:
         method = None
+    gift_wrap = bool(details and ships and details.is_gift and details.gift_wrap)
     charges = quote(
         subtotal=review.subtotal,
         method=method,
-        state=details.ship_state if details else None,
+        state=details.ship_state if details and ships else None,
+        gift_certificates_total=sum((c.amount for c in certificates or []), Decimal("0.00")),
+        gift_wrap=gift_wrap,
     )
-    return CheckoutSummary(review=review, method=method, quote=charges)
+    applied = []
+    owed = charges.total
+    for certificate in usable_applied_certificates(applied_ids or []):
+        amount = min(giftcertificates.balance(certificate), owed)
+        if amount > 0:
+            applied.append(AppliedCertificate(certificate=certificate, amount=amount))
+            owed -= amount
+    return CheckoutSummary(
+        review=review,
+        method=method,
+        quote=charges,
+        certificates=tuple(certificates or ()),
+        applied=tuple(applied),
+        gift_wrap=gift_wrap,
+    )
+
+
+def usable_applied_certificates(ids: list[uuid.UUID]) -> list[GiftCertificate]:
+    """Return the active certificates among ``ids``, in the order given (unknown ids dropped)."""
+    found = GiftCertificate.objects.filter(pk__in=ids, status=GiftCertificate.Status.ACTIVE)
+    by_id = {c.pk: c for c in found}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def prefixed(prefix: str, values: dict) -> dict[str, str]:

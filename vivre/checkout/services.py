@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,25 +13,40 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from vivre.accounts.models import Address
-from vivre.cart.models import Cart, CartLine
+from vivre.cart.models import Cart, CartLine, GiftCertificateItem
 from vivre.catalog.models import Product, Variant
 from vivre.core.money import format_usd
 from vivre.orders.models import Order
 from vivre.orders.services import AddressData, LineData, create_order, mark_authorized
 from vivre.orders.signals import order_placed
+from vivre.payments import giftcertificates, saved_cards
 from vivre.payments.cards import CardDetails
 from vivre.payments.gateway import (
     CardDeclined,
+    PaymentError,
     PaymentProcessor,
     ProcessorUnavailable,
     get_processor,
 )
-from vivre.payments.services import authorize_payment
+from vivre.payments.giftcertificates import GiftCertificateError
+from vivre.payments.models import SavedCard
+from vivre.payments.services import (
+    authorize_payment,
+    capture_payment,
+    record_failed_disclosure,
+    void_authorization,
+)
+from vivre.payments.vault import VaultError
 
+from .confirmation_mail import send_order_confirmation
 from .errors import CheckoutError, CheckoutErrorCode
 from .models import CheckoutDetails, ShippingMethod
-from .pricing import quote
+from .pricing import ZERO, left_to_pay, quote
 from .seen import SeenBasket, SeenLine
+
+# How a bag of gift certificates alone "ships": they are e-mailed to their recipients.
+EMAIL_DELIVERY_CODE = "email"
+EMAIL_DELIVERY_NAME = "E-mail delivery"
 
 DETAIL_FIELDS = [
     "email", "phone", "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_state",
@@ -38,16 +55,34 @@ DETAIL_FIELDS = [
 ]  # fmt: skip
 
 
+GIFT_FIELDS = ["is_gift", "gift_message", "gift_wrap"]
+
+
 def save_checkout_details(
-    *, cart: Cart, data: dict, shipping_method: ShippingMethod
+    *,
+    cart: Cart,
+    data: dict,
+    shipping_method: ShippingMethod | None,
+    certificates_only: bool = False,
 ) -> CheckoutDetails:
     """Keep the step-1 details with the bag, replacing any given before.
 
     The billing fields are emptied while the billing address is the shipping one,
-    so the table holds no address the shopper withdrew.
+    so the table holds no address the shopper withdrew; likewise the gift message
+    and wrap of an order that is no longer a gift. A bag holding only gift
+    certificates ships nothing: only the billing address is kept, and no
+    shipping address or method.
     """
     values = {name: data.get(name, "") for name in DETAIL_FIELDS}
     values["billing_same"] = bool(data.get("billing_same"))
+    values["is_gift"] = bool(data.get("is_gift"))
+    values["gift_wrap"] = values["is_gift"] and bool(data.get("gift_wrap"))
+    values["gift_message"] = (data.get("gift_message") or "") if values["is_gift"] else ""
+    if certificates_only:
+        values |= {name: "" for name in DETAIL_FIELDS if name.startswith("ship_")}
+        values |= {"billing_same": False, "is_gift": False, "gift_wrap": False}
+        values["gift_message"] = ""
+        shipping_method = None
     if values["billing_same"]:
         for name in DETAIL_FIELDS:
             if name.startswith("bill_"):
@@ -181,32 +216,71 @@ def _take_stock(lines: list[CartLine], variants: dict[int, Variant]) -> None:
         product.refresh_summary()
 
 
-@sensitive_variables("card")
+def _redeem_certificates(*, order: Order, certificate_ids) -> Decimal:
+    """Spend the applied gift certificates on the order, in the order they were applied.
+
+    Each takes at most what is still owed; a certificate emptied or voided since
+    it was applied gives what it has left (nothing, if nothing). Returns the sum
+    taken; the order records it as ``paid_by_gift_certificates``.
+    """
+    owed = order.total
+    for certificate_id in certificate_ids:
+        if owed <= ZERO:
+            break
+        try:
+            owed -= giftcertificates.redeem(certificate_id=certificate_id, amount=owed, order=order)
+        except GiftCertificateError:
+            continue  # voided since it was applied: the card pays its share
+    paid = order.total - owed
+    if paid:
+        order.paid_by_gift_certificates = paid
+        order.save(update_fields=["paid_by_gift_certificates", "updated_at"])
+    return paid
+
+
+class CaptureFailed(Exception):
+    """Taking the money for an order of certificates alone failed; its hold is released."""
+
+
+@sensitive_variables("card", "saved_card_cvv")
 def place_order(
     *,
     cart: Cart,
-    card: CardDetails,
+    card: CardDetails | None,
     idempotency_key: uuid.UUID,
     ip_address: str | None,
     seen: SeenBasket | None = None,
     processor: PaymentProcessor | None = None,
     customer=None,
     save_address: bool = False,
+    saved_card: SavedCard | None = None,
+    saved_card_cvv: str = "",
+    save_card: bool = False,
+    gift_certificate_ids: Sequence[uuid.UUID] = (),
 ) -> Order:
-    """Turn the bag into an order and authorise the card, all in one transaction.
+    """Turn the bag into an order and take payment, all in one transaction.
 
     Locks the bag (so a double submit waits, then finds the first order by its
     idempotency key) and the variants in primary-key order (so two buyers never
     deadlock), checks stock and prices against what the shopper saw, records the
-    order, takes the stock, and authorises the card. Any failure, a declined card
-    included, rolls everything back. Raises ``CheckoutError``.
+    order, takes the stock, spends the applied gift certificates, and authorises
+    the card for the rest. Any failure, a declined card included, rolls
+    everything back, certificate balances too. Raises ``CheckoutError``.
+
+    The card is either ``card`` (typed now) or a ``saved_card`` of ``customer``
+    with the security code typed now (``saved_card_cvv``, never stored). No card
+    is needed when the certificates pay for everything. With ``save_card``, a
+    new card the processor accepted joins the customer's saved cards (P7).
 
     A signed-in ``customer``'s order belongs to their account; with
     ``save_address`` its shipping address joins their address book, in the same
-    transaction.
+    transaction. Gift certificates bought in the bag are issued once paid.
     """
     processor = processor or get_processor()
     payment = None
+    if saved_card is not None and (customer is None or saved_card.customer_id != customer.pk):
+        # Defence in depth: the form offers only the customer's own cards.
+        raise CheckoutError(CheckoutErrorCode.CARD_NEEDED, "Please choose one of your saved cards.")
     try:
         with transaction.atomic():
             locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
@@ -225,25 +299,26 @@ def place_order(
                 raise CheckoutError(
                     CheckoutErrorCode.ALREADY_PLACED, "This bag has already been ordered."
                 )
+            lines = list(CartLine.objects.filter(cart=locked).order_by("variant_id"))
+            certificates = list(GiftCertificateItem.objects.filter(cart=locked))
+            if not lines and not certificates:
+                raise CheckoutError(CheckoutErrorCode.EMPTY_CART, "Your bag is empty.")
             details = (
                 CheckoutDetails.objects.select_related("shipping_method")
                 .filter(cart=locked)
                 .first()
             )
-            if details is None or details.shipping_method is None:
+            if details is None or (lines and details.shipping_method is None):
                 raise CheckoutError(
                     CheckoutErrorCode.DETAILS_MISSING,
                     "Please tell us where to send your order first.",
                 )
-            method = details.shipping_method
-            if not method.active:
+            method = details.shipping_method if lines else None
+            if method is not None and not method.active:
                 raise CheckoutError(
                     CheckoutErrorCode.DETAILS_MISSING,
                     f"{method.name} shipping is no longer offered. Please choose another way.",
                 )
-            lines = list(CartLine.objects.filter(cart=locked).order_by("variant_id"))
-            if not lines:
-                raise CheckoutError(CheckoutErrorCode.EMPTY_CART, "Your bag is empty.")
             variants = {
                 v.pk: v
                 for v in Variant.objects.select_for_update(of=("self",))
@@ -254,10 +329,17 @@ def place_order(
             _check_lines(lines, variants)
 
             subtotal = sum((variants[ln.variant_id].price * ln.quantity for ln in lines), 0)
-            charges = quote(subtotal=subtotal, method=method, state=details.ship_state)
+            is_gift = bool(lines) and details.is_gift
+            charges = quote(
+                subtotal=subtotal,
+                method=method,
+                state=details.ship_state if lines else None,
+                gift_certificates_total=sum((c.amount for c in certificates), ZERO),
+                gift_wrap=is_gift and details.gift_wrap,
+            )
             if seen is not None and seen != seen_basket(
                 lines=[(ln.variant_id, ln.quantity, ln.price_seen) for ln in lines],
-                shipping_method=method.code,
+                shipping_method=method.code if method else "",
                 total=charges.total,
             ):
                 raise CheckoutError(
@@ -266,13 +348,15 @@ def place_order(
                     "haven't charged your card. Please check your order again.",
                 )
 
+            billing = AddressData(**details.billing_fields())
             order = create_order(
                 email=details.email,
                 phone=details.phone,
-                shipping_address=AddressData(**details.shipping_fields()),
-                billing_address=AddressData(**details.billing_fields()),
-                shipping_method_code=method.code,
-                shipping_method_name=method.name,
+                # Nothing ships for certificates alone: the order's address is the billing one.
+                shipping_address=AddressData(**details.shipping_fields()) if lines else billing,
+                billing_address=billing,
+                shipping_method_code=method.code if method else EMAIL_DELIVERY_CODE,
+                shipping_method_name=method.name if method else EMAIL_DELIVERY_NAME,
                 lines=[
                     LineData(
                         variant=variants[ln.variant_id],
@@ -287,16 +371,52 @@ def place_order(
                 ip_address=ip_address,
                 idempotency_key=idempotency_key,
                 cart=locked,
+                gift_certificates_total=charges.gift_certificates_total,
+                is_gift=is_gift,
+                gift_message=details.gift_message if is_gift else "",
+                gift_wrap=is_gift and details.gift_wrap,
+                gift_wrap_charge=charges.gift_wrap_charge,
+                customer=customer,
             )
-            if customer is not None:
-                order.customer = customer
-                order.save(update_fields=["customer", "updated_at"])
-                if save_address:
-                    save_to_address_book(customer=customer, values=details.shipping_fields())
+            if customer is not None and save_address and lines:
+                save_to_address_book(customer=customer, values=details.shipping_fields())
 
             _take_stock(lines, variants)
-            payment = authorize_payment(order=order, card=card, processor=processor)
+            paid_by_certificates = _redeem_certificates(
+                order=order, certificate_ids=gift_certificate_ids
+            )
+            rest = left_to_pay(order.total, paid_by_certificates)
+            if rest > ZERO:
+                if saved_card is not None:
+                    card = saved_cards.card_for_charge(
+                        saved_card=saved_card, cvv=saved_card_cvv, actor="checkout"
+                    )
+                if card is None:
+                    raise CheckoutError(
+                        CheckoutErrorCode.CARD_NEEDED,
+                        f"Your gift certificates no longer cover the whole order. Please "
+                        f"add a card for the remaining {format_usd(rest)}.",
+                    )
+                payment = authorize_payment(
+                    order=order,
+                    card=card,
+                    processor=processor,
+                    saved_card=saved_card,
+                    amount=rest,
+                )
+                if save_card and customer is not None and saved_card is None:
+                    saved_cards.save_card(customer=customer, card=card)
             mark_authorized(order=order)
+            if certificates:
+                giftcertificates.issue_for_order(order=order, items=certificates)
+            if not lines and payment is not None:
+                # Nothing ships: certificates go by e-mail, so the money is taken now
+                # rather than at a shipment that never comes.
+                try:
+                    capture_payment(order=order, processor=processor)
+                except PaymentError as exc:
+                    raise CaptureFailed(exc.message) from exc
+            send_order_confirmation(order=order, certificates=certificates, payment=payment)
             locked.checked_out_at = timezone.now()
             locked.save(update_fields=["checked_out_at", "updated_at"])
             details.delete()
@@ -304,12 +424,21 @@ def place_order(
                 lambda: order_placed.send(sender=Order, order_id=order.pk), robust=True
             )
     except CardDeclined as exc:
+        # The card went to the processor although the order rolled back: keep that record.
+        record_failed_disclosure(exc)
         raise CheckoutError(CheckoutErrorCode.CARD_DECLINED, exc.message) from exc
     except ProcessorUnavailable as exc:
+        record_failed_disclosure(exc)
         raise CheckoutError(CheckoutErrorCode.PROCESSOR_UNAVAILABLE, exc.message) from exc
+    except CaptureFailed as exc:
+        void_authorization(order=order, reference=payment.reference, processor=processor)
+        raise CheckoutError(CheckoutErrorCode.PROCESSOR_UNAVAILABLE, str(exc)) from exc
+    except VaultError as exc:
+        # A saved card that cannot be opened any more: nothing was sent or charged.
+        raise CheckoutError(CheckoutErrorCode.CARD_DECLINED, exc.message) from exc
     except BaseException:
         if payment is not None:
             # The card was authorised but the order did not commit: release the hold.
-            processor.void(reference=payment.reference)
+            void_authorization(order=order, reference=payment.reference, processor=processor)
         raise
     return order

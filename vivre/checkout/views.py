@@ -26,14 +26,18 @@ from vivre.cart.services import reconcile_cart
 from vivre.cart.views import drop_stale_cart_cookie
 from vivre.core.http import client_ip
 from vivre.orders.selectors import get_order_by_number
+from vivre.payments.giftcertificates import GiftCertificateError, find_usable
 from vivre.payments.models import Payment
+from vivre.payments.saved_cards import usable_cards
 
 from .errors import CheckoutError, CheckoutErrorCode
-from .forms import DetailsForm, PaymentForm
+from .forms import DetailsForm, GiftCertificateCodeForm, PaymentForm
+from .pricing import gift_wrap_price
 from .seen import SeenBasket
 from .selectors import (
     account_checkout_initial,
     address_book,
+    certificate_items,
     checkout_summary,
     get_checkout_details,
     get_customer_address,
@@ -44,6 +48,7 @@ from .selectors import (
 )
 from .services import (
     DETAIL_FIELDS,
+    GIFT_FIELDS,
     address_values,
     find_in_book,
     place_order,
@@ -54,7 +59,34 @@ PLACED_ORDERS_KEY = "checkout_placed_orders"
 # The bag (by id) whose shipping address the customer asked to save to their
 # address book at step 1; a flag, not the address, which CheckoutDetails keeps.
 SAVE_ADDRESS_KEY = "checkout_save_address"
-CARD_FIELDS = ("card_number", "expiry", "cvv")
+# The gift certificates applied to this bag: {"cart": <cart id>, "ids": [<certificate id>…]}.
+# Ids only, never codes; each is checked again when the order is placed.
+GIFT_CERTIFICATES_KEY = "checkout_gift_certificates"
+CARD_FIELDS = ("card_number", "expiry", "cvv", "saved_cvv")
+
+
+def _applied_ids(request, cart) -> list[uuid.UUID]:
+    """Return the ids of the certificates applied to this bag (anything malformed ignored)."""
+    stored = request.session.get(GIFT_CERTIFICATES_KEY)
+    if cart is None or not isinstance(stored, dict) or stored.get("cart") != str(cart.pk):
+        return []
+    ids = []
+    for raw in stored.get("ids", [])[:10] if isinstance(stored.get("ids"), list) else []:
+        try:
+            ids.append(uuid.UUID(str(raw)))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(ids))
+
+
+def _set_applied(request, cart, ids: list[uuid.UUID]) -> None:
+    if ids:
+        request.session[GIFT_CERTIFICATES_KEY] = {
+            "cart": str(cart.pk),
+            "ids": [str(i) for i in ids],
+        }
+    else:
+        request.session.pop(GIFT_CERTIFICATES_KEY, None)
 
 
 def _remember_order(request, order) -> None:
@@ -88,18 +120,24 @@ def _chosen_address(request, customer):
     return address
 
 
-def _details_initial(*, cart, customer, book, ship_to) -> dict:
+def _details_initial(*, cart, customer, book, ship_to, certificates_only=False) -> dict:
     """Return step 1's starting values: details given before win over the account's."""
     saved = get_checkout_details(cart)
     if saved is not None:
-        initial = {name: getattr(saved, name) for name in DETAIL_FIELDS}
+        initial = {name: getattr(saved, name) for name in [*DETAIL_FIELDS, *GIFT_FIELDS]}
+        if certificates_only and saved.billing_same:
+            initial |= prefixed("bill_", saved.shipping_fields())
         if saved.shipping_method and saved.shipping_method.active:
             initial["shipping_method"] = saved.shipping_method.code
         if ship_to is not None:
             initial |= prefixed("ship_", address_values(ship_to))
         return initial
     if customer is not None:
-        return account_checkout_initial(customer, book=book, ship_to=ship_to)
+        initial = account_checkout_initial(customer, book=book, ship_to=ship_to)
+        if certificates_only and initial.get("billing_same"):
+            # Only a billing address is asked for: start from the shipping one.
+            initial |= {f"bill_{k[5:]}": v for k, v in initial.items() if k.startswith("ship_")}
+        return initial
     return {}
 
 
@@ -112,22 +150,26 @@ def details(request):
     addresses, or another saved address picked with ``?ship=<id>``.
     """
     cart, review = _open_cart(request)
-    if review.is_empty:
+    certificates = certificate_items(cart)
+    if not review.lines and not certificates:
         messages.info(request, "Your bag is empty, so there is nothing to check out yet.")
         return _empty_bag()
+    certificates_only = not review.lines
     customer = signed_in_customer(request)
     ship_to = _chosen_address(request, customer)
     book = address_book(customer) if customer is not None else []
     status = 200
+    form_options = {"certificates_only": certificates_only, "gift_wrap_charge": gift_wrap_price()}
     if request.method == "POST":
         shown = unprefixed("ship_", request.POST)
-        offer = customer is not None and find_in_book(book, shown) is None
-        form = DetailsForm(request.POST, offer_save_address=offer)
+        offer = customer is not None and not certificates_only and find_in_book(book, shown) is None
+        form = DetailsForm(request.POST, offer_save_address=offer, **form_options)
         if form.is_valid():
             save_checkout_details(
                 cart=cart,
                 data=form.cleaned_data,
-                shipping_method=form.cleaned_data["shipping_method"],
+                shipping_method=form.cleaned_data.get("shipping_method"),
+                certificates_only=certificates_only,
             )
             if form.cleaned_data.get("save_address"):
                 request.session[SAVE_ADDRESS_KEY] = str(cart.pk)
@@ -136,21 +178,31 @@ def details(request):
             return drop_stale_cart_cookie(request, redirect("checkout:review"))
         status = 400
     else:
-        initial = _details_initial(cart=cart, customer=customer, book=book, ship_to=ship_to)
+        initial = _details_initial(
+            cart=cart,
+            customer=customer,
+            book=book,
+            ship_to=ship_to,
+            certificates_only=certificates_only,
+        )
         shown = unprefixed("ship_", initial)
-        offer = customer is not None and find_in_book(book, shown) is None
+        offer = customer is not None and not certificates_only and find_in_book(book, shown) is None
         if offer:
             initial["save_address"] = request.session.get(SAVE_ADDRESS_KEY) == str(cart.pk)
-        form = DetailsForm(initial=initial, offer_save_address=offer)
+        form = DetailsForm(initial=initial, offer_save_address=offer, **form_options)
     shown_address = find_in_book(book, shown)
-    options = shipping_options(review.subtotal)
-    chosen = form["shipping_method"].value() or (options[0].method.code if options else None)
+    options = [] if certificates_only else shipping_options(review.subtotal)
+    chosen = None
+    if not certificates_only:
+        chosen = form["shipping_method"].value() or (options[0].method.code if options else None)
     response = render(
         request,
         "checkout/details.html",
         {
             "form": form,
             "review": review,
+            "certificates": certificates,
+            "certificates_only": certificates_only,
             "shipping_options": options,
             "chosen_method": str(chosen) if chosen else None,
             "other_addresses": [a for a in book if a != shown_address],
@@ -170,19 +222,52 @@ def _saving_address(request, cart) -> bool:
     )
 
 
-def _render_review(request, *, cart, review, details, form=None, error=None, status=200, key=None):
-    summary = checkout_summary(review=review, details=details)
-    payment_form = form or PaymentForm()
+def _summary(request, *, cart, review, details):
+    return checkout_summary(
+        review=review,
+        details=details,
+        certificates=certificate_items(cart),
+        applied_ids=_applied_ids(request, cart),
+    )
+
+
+def _payment_form(request, summary, data=None) -> PaymentForm:
+    """Return the pay form: saved cards and "save this card" for a signed-in customer only."""
+    customer = signed_in_customer(request)
+    return PaymentForm(
+        data,
+        saved_cards=usable_cards(customer) if customer is not None else (),
+        offer_save_card=customer is not None,
+        card_required=summary.to_pay > 0,
+    )
+
+
+def _render_review(
+    request,
+    *,
+    cart,
+    review,
+    details,
+    form=None,
+    code_form=None,
+    error=None,
+    status=200,
+    key=None,
+    summary=None,
+):
+    summary = summary or _summary(request, cart=cart, review=review, details=details)
+    payment_form = form or _payment_form(request, summary)
     return render(
         request,
         "checkout/review.html",
         {
             "form": payment_form,
+            "code_form": code_form or GiftCertificateCodeForm(),
             "summary": summary,
             "details": details,
             "error": error,
             "idempotency_key": key or uuid.uuid4(),
-            "basket_token": summary.seen.sign() if not review.is_empty else "",
+            "basket_token": summary.seen.sign() if not summary.is_empty else "",
             "customer": signed_in_customer(request),
             "saving_address": _saving_address(request, cart),
             "step": 2,
@@ -191,24 +276,91 @@ def _render_review(request, *, cart, review, details, form=None, error=None, sta
     )
 
 
+def _details_ready(details, review) -> bool:
+    """True when step 1 was done for this bag: with a shipping method if anything ships."""
+    if details is None:
+        return False
+    if not review.lines:
+        return True
+    return details.shipping_method is not None and details.shipping_method.active
+
+
 @never_cache
 @sensitive_variables("form", "card")
 @sensitive_post_parameters(*CARD_FIELDS)
 @require_http_methods(["GET", "POST"])
 def review(request):
-    """Step 2: the order in full, and the card to pay with."""
+    """Step 2: the order in full, gift certificates to pay with, and the card for the rest."""
     if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "apply_certificate":
+            return _apply_certificate(request)
+        if action == "remove_certificate":
+            return _remove_certificate(request)
         return _place(request)
     cart, review = _open_cart(request)
-    if review.is_empty:
+    if not review.lines and not certificate_items(cart):
         messages.info(request, "Your bag is empty, so there is nothing to check out yet.")
         return _empty_bag()
     details = get_checkout_details(cart)
-    if details is None or details.shipping_method is None or not details.shipping_method.active:
+    if not _details_ready(details, review):
         messages.info(request, "Please tell us where to send your order first.")
         return redirect("checkout:details")
     response = _render_review(request, cart=cart, review=review, details=details)
     return drop_stale_cart_cookie(request, response)
+
+
+def _review_context(request):
+    """Return (cart, review, details), or a redirect when there is nothing to review."""
+    cart = get_cart_for_request(request)
+    review = review_cart(cart)
+    if not review.lines and not certificate_items(cart):
+        messages.info(request, "Your bag is empty, so there is nothing to check out yet.")
+        return None, _empty_bag()
+    details = get_checkout_details(cart)
+    if not _details_ready(details, review):
+        messages.info(request, "Please tell us where to send your order first.")
+        return None, redirect("checkout:details")
+    return (cart, review, details), None
+
+
+def _apply_certificate(request):
+    """Apply a gift certificate code to this bag; errors are shown beside the code field."""
+    found, response = _review_context(request)
+    if response is not None:
+        return response
+    cart, review, details = found
+    form = GiftCertificateCodeForm(request.POST)
+    if form.is_valid():
+        applied = _applied_ids(request, cart)
+        summary = _summary(request, cart=cart, review=review, details=details)
+        try:
+            certificate = find_usable(form.cleaned_data["code"], ip=client_ip(request))
+        except GiftCertificateError as error:
+            form.add_error("code", error.message)
+        else:
+            if certificate.pk in applied:
+                form.add_error("code", "This gift certificate is already applied to your order.")
+            elif summary.to_pay <= 0:
+                form.add_error("code", "Your gift certificates already pay for the whole order.")
+            else:
+                _set_applied(request, cart, [*applied, certificate.pk])
+                messages.success(request, f"{certificate} is applied to your order.")
+                return redirect("checkout:review")
+    return _render_review(
+        request, cart=cart, review=review, details=details, code_form=form, status=400
+    )
+
+
+def _remove_certificate(request):
+    """Take an applied gift certificate off this bag."""
+    found, response = _review_context(request)
+    if response is not None:
+        return response
+    cart = found[0]
+    remove = request.POST.get("certificate", "")
+    _set_applied(request, cart, [i for i in _applied_ids(request, cart) if str(i) != remove])
+    return redirect("checkout:review")
 
 
 def _submitted_key(request) -> uuid.UUID | None:
@@ -233,16 +385,12 @@ def _place(request):
             return redirect("checkout:confirmation", number=placed.number)
     # No reconcile_cart() before charging: place_order checks the bag under its
     # locks, and only a bag it refuses is reconciled (below) for the shopper to see.
-    review = review_cart(cart)
-    if review.is_empty:
-        messages.info(request, "Your bag is empty, so there is nothing to check out yet.")
-        return _empty_bag()
-    details = get_checkout_details(cart)
-    if details is None or details.shipping_method is None:
-        messages.info(request, "Please tell us where to send your order first.")
-        return redirect("checkout:details")
-
-    form = PaymentForm(request.POST)
+    found, response = _review_context(request)
+    if response is not None:
+        return response
+    cart, review, details = found
+    summary = _summary(request, cart=cart, review=review, details=details)
+    form = _payment_form(request, summary, request.POST)
     seen = None
     if form.is_valid():
         try:
@@ -253,12 +401,24 @@ def _place(request):
             )
     if not form.is_valid():
         return _render_review(
-            request, cart=cart, review=review, details=details, form=form, status=400, key=key
+            request,
+            cart=cart,
+            review=review,
+            details=details,
+            form=form,
+            status=400,
+            key=key,
+            summary=summary,
         )
+    saved_card = form.chosen_saved_card()
     try:
         order = place_order(
             cart=cart,
             card=form.card(),
+            saved_card=saved_card,
+            saved_card_cvv=form.cleaned_data.get("saved_cvv", "") if saved_card else "",
+            save_card=bool(form.cleaned_data.get("save_card")),
+            gift_certificate_ids=[a.certificate.pk for a in summary.applied],
             idempotency_key=form.cleaned_data["idempotency_key"],
             seen=seen,
             ip_address=client_ip(request),
@@ -281,6 +441,12 @@ def _place(request):
             reconcile_cart(cart=cart)
             review = review_cart(cart)
             key = None
+        if error.code in (CheckoutErrorCode.CARD_DECLINED, CheckoutErrorCode.CARD_NEEDED):
+            # Certificates emptied meanwhile: the page must now ask for a card.
+            form = _payment_form(
+                request, _summary(request, cart=cart, review=review, details=details), request.POST
+            )
+            form.is_valid()
         response = _render_review(
             request,
             cart=cart,
@@ -295,6 +461,7 @@ def _place(request):
             response["Retry-After"] = "30"
         return response
     request.session.pop(SAVE_ADDRESS_KEY, None)
+    request.session.pop(GIFT_CERTIFICATES_KEY, None)
     _remember_order(request, order)
     return redirect("checkout:confirmation", number=order.number)
 
@@ -310,5 +477,10 @@ def confirmation(request, number):
     return render(
         request,
         "checkout/confirmation.html",
-        {"order": order, "payment": payment, "step": 3},
+        {
+            "order": order,
+            "payment": payment,
+            "certificates": order.gift_certificates.all(),
+            "step": 3,
+        },
     )

@@ -8,8 +8,10 @@ a second line of defence for handlers configured elsewhere.
 import logging
 import re
 
-# 13-19 digits, optionally grouped by spaces or dashes: the shape of a card number.
-CARD_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# 13 or more digits, optionally grouped by spaces or dashes: a card number is 13-19
+# digits, and a longer run may hold one right after other digits (a reference glued
+# to it, or a repr escape such as "\ue130" in a traceback), so the whole run goes.
+CARD_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,}\d(?!\d)")
 _formatter = logging.Formatter()
 
 

@@ -2,8 +2,8 @@
 
 Each carrier is an adapter behind the ``Carrier`` interface; ``get_carrier`` finds
 one by its code. ``label_payload`` is the one place customer data leaves for a
-carrier (P17): only the recipient's name, shipping address and phone. The
-disclosure gateway will wrap exactly that function.
+carrier (P17): only the recipient's name, shipping address and phone, checked
+and recorded by the disclosure gateway (``vivre.privacy.disclosure``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
+
+from vivre.privacy.disclosure import Purpose, disclose, subject_key_for_order
+from vivre.privacy.models import DisclosureRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from vivre.orders.models import Order
@@ -52,10 +55,11 @@ class Carrier(ABC):
         """Return what the carrier needs to deliver: name, shipping address and phone (P17).
 
         Nothing else about the customer or the order goes to a carrier: no e-mail,
-        no prices, no items, no payment details.
+        no prices, no items, no payment details. The payload passes the disclosure
+        gateway, which refuses any other field and records this disclosure.
         """
         address = order.shipping_address
-        return {
+        payload = {
             "name": address.name,
             "address": {
                 "line1": address.line1,
@@ -67,6 +71,14 @@ class Carrier(ABC):
             },
             "phone": order.phone,
         }
+        return disclose(
+            recipient="carrier",
+            payload=payload,
+            subject_key=subject_key_for_order(order),
+            purpose=Purpose.DELIVERY,
+            basis=DisclosureRecord.Basis.PROCESSOR,
+            reference=f"order {order.number} label {self.code}",
+        )
 
 
 def ups_check_digit(body: str) -> int:

@@ -15,9 +15,13 @@ TO_PICK = (Order.Status.AUTHORIZED, Order.Status.IN_FULFILMENT, Order.Status.PAR
 
 
 def orders_to_pick():
-    """Return the orders waiting to be picked and packed, oldest first."""
+    """Return the orders waiting to be picked and packed, oldest first.
+
+    An order of gift certificates alone has nothing to pack: they go by e-mail.
+    """
     return (
-        Order.objects.filter(status__in=TO_PICK)
+        Order.objects.filter(status__in=TO_PICK, lines__isnull=False)
+        .distinct()
         .select_related("shipping_address")
         .prefetch_related("lines")
         .order_by("created_at")

@@ -23,6 +23,8 @@ from vivre.orders.services import (
     record_event,
     start_fulfilment,
 )
+from vivre.payments.gateway import PaymentError, ProcessorUnavailable
+from vivre.payments.services import capture_payment, record_failed_disclosure
 
 from .carriers import CARRIERS, Carrier, InvalidTrackingNumber, get_carrier
 from .errors import FulfilmentError, FulfilmentErrorCode
@@ -133,11 +135,32 @@ def create_shipment(
 
     Starts fulfilment of an authorised order, moves it to partly shipped or
     shipped, and queues the "your order has shipped" e-mail, plus the tracking
-    e-mail if the number is given. Raises ``FulfilmentError`` for a cancelled or
-    unpaid order, unknown lines, more than is left to ship, or a malformed or
-    already used tracking number; then nothing is recorded.
+    e-mail if the number is given. The carrier gets the label (name, address and
+    phone, through the disclosure gateway), and the order's card payment is
+    captured with its first shipment, last, in the same transaction. Raises
+    ``FulfilmentError`` for a cancelled or unpaid order, unknown lines, more than
+    is left to ship, a malformed or already used tracking number, or a card
+    processor that cannot capture; then nothing is recorded.
     """
     carrier = _carrier(carrier)
+    try:
+        return _create_shipment(
+            order=order, lines=lines, carrier=carrier, actor=actor, tracking_number=tracking_number
+        )
+    except PaymentError as exc:
+        record_failed_disclosure(exc)
+        why = "it is not answering" if isinstance(exc, ProcessorUnavailable) else exc.message
+        raise FulfilmentError(
+            FulfilmentErrorCode.ORDER_NOT_SHIPPABLE,
+            f"The card processor did not take the payment for order {order.number} "
+            f"({why}), so nothing was recorded as shipped. Please try again in a minute; "
+            "if it keeps failing, hold the parcel and tell customer care.",
+        ) from exc
+
+
+def _create_shipment(
+    *, order: Order, lines: dict[int, int], carrier: Carrier, actor: Actor, tracking_number
+) -> Shipment:
     with transaction.atomic():
         order = (
             Order.objects.select_for_update(of=("self",))
@@ -183,6 +206,9 @@ def create_shipment(
         _send_shipped_email(order=order, shipment=shipment, carrier=carrier)
         if shipment.tracking_number:
             _send_tracking_email(order=order, shipment=shipment, carrier=carrier)
+        carrier.label_payload(order, shipment)
+        # Last: a processor that says no rolls the shipment back with nothing taken.
+        capture_payment(order=order)
     return shipment
 
 

@@ -88,6 +88,27 @@ def pick_list(request, number):
     )
 
 
+@require_GET
+@role_required(Role.FULFILMENT)
+def packing_slip(request, number):
+    """Show the printable packing slip: items, quantities and where they go.
+
+    A gift's slip (P25) carries the recipient's address, the gift message and
+    the wrap, and no prices; any other order's slip lists the prices.
+    """
+    order = _order(number)
+    return render(
+        request,
+        "fulfilment/packing_slip.html",
+        {
+            "staff_section": "fulfilment",
+            "order": order,
+            "lines": order.lines.all(),
+            "show_prices": not order.is_gift,
+        },
+    )
+
+
 @require_POST
 @role_required(Role.FULFILMENT)
 def ship(request, number):

@@ -68,11 +68,20 @@ def create_order(
     ip_address: str | None,
     idempotency_key,
     cart=None,
+    gift_certificates_total: Decimal = Decimal("0.00"),
+    is_gift: bool = False,
+    gift_message: str = "",
+    gift_wrap: bool = False,
+    gift_wrap_charge: Decimal = Decimal("0.00"),
+    paid_by_gift_certificates: Decimal = Decimal("0.00"),
+    customer=None,
 ) -> Order:
     """Record a placed order with address snapshots and lines that copy today's names and prices.
 
     Takes the caller's stock and payment decisions as given: ``place_order`` in
-    the checkout app locks, checks and charges around it.
+    the checkout app locks, checks and charges around it. The total adds the
+    value of gift certificates bought in the order and the gift-wrap charge;
+    a gift message is kept only on a gift order (P25).
     """
     with transaction.atomic():
         shipping = Address.objects.create(**vars(shipping_address))
@@ -95,11 +104,18 @@ def create_order(
             shipping_charge=shipping_charge,
             tax_rate=tax_rate,
             tax=tax,
-            total=subtotal + shipping_charge + tax,
+            total=subtotal + gift_certificates_total + shipping_charge + gift_wrap_charge + tax,
             currency=settings.VIVRE["CURRENCY"],
             ip_address=ip_address,
             idempotency_key=idempotency_key,
             cart=cart,
+            gift_certificates_total=gift_certificates_total,
+            is_gift=is_gift,
+            gift_message=gift_message if is_gift else "",
+            gift_wrap=gift_wrap,
+            gift_wrap_charge=gift_wrap_charge,
+            paid_by_gift_certificates=paid_by_gift_certificates,
+            customer=customer,
         )
         OrderLine.objects.bulk_create(
             [
@@ -202,18 +218,61 @@ def mark_delivered(*, order: Order, actor: Actor) -> Order:
 
 
 def cancel_order(*, order: Order, actor: Actor, reason: str = "") -> Order:
-    """Cancel an order of which nothing has shipped yet.
+    """Cancel an order of which nothing has shipped yet, and give everything back.
 
-    ``reason`` is a short staff note kept in the event; it must not contain
-    personal data. Releasing stock and voiding the payment come with payments.
+    In one transaction: the order moves to cancelled, its stock returns to the
+    shelves, the gift-certificate money it spent goes back to the certificates
+    (and the certificates it bought that were not yet delivered are voided), and
+    the card authorisation is voided at the processor, last. ``reason`` is a
+    short staff note kept in the event; it must not contain personal data.
+
+    Raises ``OrderError`` if the order can no longer be cancelled, and
+    ``PaymentError`` (its ``message`` fit for staff) if the processor cannot
+    void the hold; then nothing changed.
     """
-    return _transition(
-        order=order,
-        to=Order.Status.CANCELLED,
-        actor=actor,
-        event="orders.order.cancelled",
-        data={"reason": reason} if reason else None,
-    )
+    from vivre.payments.gateway import PaymentError
+    from vivre.payments.giftcertificates import reverse_for_order
+    from vivre.payments.services import record_failed_disclosure, void_payment
+
+    try:
+        with transaction.atomic():
+            _transition(
+                order=order,
+                to=Order.Status.CANCELLED,
+                actor=actor,
+                event="orders.order.cancelled",
+                data={"reason": reason} if reason else None,
+            )
+            _release_stock(order)
+            reverse_for_order(order=order)
+            void_payment(order=order)
+    except PaymentError as exc:
+        order.refresh_from_db(fields=["status"])
+        record_failed_disclosure(exc)
+        exc.message = (
+            f"The card processor did not release the payment of order {order.number}, "
+            "so the order is not cancelled. Please try again in a minute."
+        )
+        raise
+    return order
+
+
+def _release_stock(order: Order) -> None:
+    """Put a cancelled order's items back in stock (variants, then products, in pk order)."""
+    from vivre.catalog.models import Product, Variant
+
+    wanted: dict[int, int] = {}
+    for line in order.lines.exclude(variant=None):
+        wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
+    if not wanted:
+        return
+    variants = list(Variant.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    for variant in variants:
+        variant.stock += wanted[variant.pk]
+        variant.save(update_fields=["stock", "updated_at"])
+    product_ids = sorted({v.product_id for v in variants})
+    for product in Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk"):
+        product.refresh_summary()
 
 
 def request_return(*, order: Order, actor: Actor) -> Order:

@@ -1,8 +1,12 @@
 """The card processor interface: what Vivre sends a processor, and what comes back.
 
-P17: a processor receives only what authorising a card needs: the card, the
-amount, and the two address fields that address verification (AVS) compares.
-Never the shopper's e-mail, phone, name or the shipping address.
+P17: a processor receives only what its role needs. To authorise: the card
+(number, expiry, CVV, cardholder name), the amount and currency, and the billing
+street line, ZIP code and country that address verification (AVS) compares.
+To capture, void or refund: its own reference of the hold, and the amount. Never
+the shopper's e-mail, phone or shipping address. ``vivre.payments.services``
+builds every payload as a dict and passes it through the disclosure gateway
+(``vivre.privacy.disclosure``) before a processor method sees it.
 """
 
 from __future__ import annotations
@@ -86,6 +90,14 @@ class ProcessorUnavailable(PaymentError):
     )
 
 
+class ProcessorRefused(PaymentError):
+    """The processor refused a capture, void or refund (over the limit, wrong state)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @runtime_checkable
 class PaymentProcessor(Protocol):
     """A card processor Vivre can authorise payments with."""
@@ -100,11 +112,29 @@ class PaymentProcessor(Protocol):
         currency: str,
         billing_address: BillingAddress,
     ) -> Authorization:
-        """Place a hold for ``amount``; raise ``CardDeclined`` or ``ProcessorUnavailable``."""
+        """Place a hold for ``amount``; raise ``CardDeclined`` or ``ProcessorUnavailable``.
+
+        ``card.name`` is the cardholder's name as typed; it goes with the card.
+        """
+        ...
+
+    def capture(self, *, reference: str, amount: Decimal) -> None:
+        """Take ``amount`` (no more than the hold) of the hold ``reference``.
+
+        Raises ``ProcessorRefused`` or ``ProcessorUnavailable``; then nothing was taken.
+        """
         ...
 
     def void(self, *, reference: str) -> None:
-        """Release a hold that will not be captured (best effort)."""
+        """Release a hold that will not be captured; raise ``ProcessorUnavailable``."""
+        ...
+
+    def refund(self, *, reference: str, amount: Decimal) -> str:
+        """Give back ``amount`` of what was captured; return the processor's refund reference.
+
+        Raises ``ProcessorRefused`` (more than captured and not yet refunded) or
+        ``ProcessorUnavailable``; then nothing was refunded.
+        """
         ...
 
 

@@ -27,6 +27,7 @@ class ReturnErrorCode(Enum):
     INVALID_STEP = "invalid_step"
     OUT_OF_STOCK = "out_of_stock"
     BAD_TRACKING = "bad_tracking"
+    REFUND_REFUSED = "refund_refused"
 
 
 class ReturnError(Exception):
@@ -215,21 +216,62 @@ def refund_amount(request: ReturnRequest):
 
 
 def refund_return(*, request: ReturnRequest, actor) -> ReturnRequest:
-    """Close a received return with a refund to the original payment, and say so."""
-    with transaction.atomic():
-        request = (
-            ReturnRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
-        )
-        if request.status != ReturnRequest.Status.RECEIVED:
-            raise ReturnError(
-                ReturnErrorCode.INVALID_STEP, "Refund a return once its parcel is received."
+    """Close a received return with a refund to the original payment, and say so.
+
+    The money goes back through ``payments.services.refund``: to the card it was
+    paid with, and any part the card cannot take (paid with gift certificates)
+    as gift-certificate credit. Raises ``ReturnError`` if the return is not
+    received yet, or the refund is refused or the processor is down; then
+    nothing is refunded and the return stays open.
+    """
+    from vivre.payments.gateway import PaymentError, ProcessorUnavailable
+    from vivre.payments.models import Refund
+    from vivre.payments.services import (
+        RefundError,
+        record_failed_disclosure,
+        refund,
+        refundable,
+    )
+
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            request = (
+                ReturnRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
             )
-        request.refund_amount = refund_amount(request)
-        request.status = ReturnRequest.Status.REFUNDED
-        request.closed_at = timezone.now()
-        request.save(update_fields=["refund_amount", "status", "closed_at", "updated_at"])
-        _close_order_if_done(request.order, actor)
-        _email(request, "return_refunded", "return.refunded", "Your refund is on its way")
+            if request.status != ReturnRequest.Status.RECEIVED:
+                raise ReturnError(
+                    ReturnErrorCode.INVALID_STEP, "Refund a return once its parcel is received."
+                )
+            amount = refund_amount(request)
+            reason = f"Return {request.reference}"
+            to_card = min(amount, refundable(request.order).to_card)
+            if to_card > 0:
+                refund(
+                    order=request.order, amount=to_card, method=Refund.Method.CARD,
+                    reason=reason, actor_user=staff, notify=False,
+                )  # fmt: skip
+            if amount - to_card > 0:
+                refund(
+                    order=request.order, amount=amount - to_card,
+                    method=Refund.Method.GIFT_CERTIFICATE, reason=reason, actor_user=staff,
+                    notify=False,
+                )  # fmt: skip
+            request.refund_amount = amount
+            request.status = ReturnRequest.Status.REFUNDED
+            request.closed_at = timezone.now()
+            request.save(update_fields=["refund_amount", "status", "closed_at", "updated_at"])
+            _close_order_if_done(request.order, actor)
+            _email(request, "return_refunded", "return.refunded", "Your refund is on its way")
+    except RefundError as exc:
+        raise ReturnError(ReturnErrorCode.REFUND_REFUSED, exc.message) from exc
+    except PaymentError as exc:
+        record_failed_disclosure(exc)
+        why = "is not answering" if isinstance(exc, ProcessorUnavailable) else "refused"
+        raise ReturnError(
+            ReturnErrorCode.REFUND_REFUSED,
+            f"The card processor {why}, so nothing was refunded. Please try again in a minute.",
+        ) from exc
     return request
 
 

@@ -6,7 +6,6 @@ The proof runs on SQLite and on PostgreSQL::
         .venv/bin/python -m pytest vivre/accounts/tests/test_erasure.py
 """
 
-import logging
 import re
 import uuid
 from datetime import timedelta
@@ -15,7 +14,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +43,7 @@ from vivre.privacy.consent import (
 from vivre.privacy.datamap import Use
 from vivre.privacy.models import AccessRecord, ConsentRecord
 from vivre.privacy.suppression import is_suppressed, may_send_marketing
+from vivre.privacy.testing import dump_database, log_to_file
 from vivre.returns.models import ReturnRequest
 
 pytestmark = pytest.mark.django_db
@@ -74,21 +73,6 @@ def hits(text: str) -> list[str]:
     return found
 
 
-def dump_database() -> dict[str, str]:
-    """Return every table of the database as text, every column cast to text."""
-    out = {}
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, table)
-            ]
-            selected = ", ".join(f"CAST({quote(c)} AS TEXT)" for c in columns)
-            cursor.execute(f"SELECT {selected} FROM {quote(table)}")  # noqa: S608
-            out[table] = repr(cursor.fetchall())
-    return out
-
-
 def database_hits() -> dict[str, list[str]]:
     return {table: found for table, text in dump_database().items() if (found := hits(text))}
 
@@ -112,21 +96,14 @@ def outbox_hits() -> list[str]:
 @pytest.fixture
 def log_file(tmp_path):
     """Send every log record (INFO and up) to a file, through the shop's card filter."""
-    path = tmp_path / "vivre.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.addFilter(RedactCardNumbers())
     # The test's SMTP server (aiosmtpd, logger "mail.log") stands in for the
     # customer's mail provider: its protocol trace is not the shop's log.
-    handler.addFilter(lambda record: not record.name.startswith("mail.log"))
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield path
-    root.removeHandler(handler)
-    root.setLevel(old_level)
-    handler.close()
+    with log_to_file(
+        tmp_path / "vivre.log",
+        RedactCardNumbers(),
+        lambda record: not record.name.startswith("mail.log"),
+    ) as path:
+        yield path
 
 
 def make_customer_with_everything(client) -> dict:

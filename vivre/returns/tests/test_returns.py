@@ -16,6 +16,8 @@ from vivre.fulfilment.services import create_shipment
 from vivre.messaging.models import Message
 from vivre.orders.models import Order
 from vivre.orders.testing import make_order
+from vivre.payments.services import authorize_payment
+from vivre.payments.tests.test_lifecycle import card
 from vivre.returns import services
 from vivre.returns.models import ReturnRequest
 
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shipped_order():
     order = make_order(quantities=(2,), price="100.00", tax_rate=Decimal("0.10"))
+    # Paid by card: shipping captures it, and a return refunds it.
+    authorize_payment(order=order, card=card())
     line = order.lines.get()
     create_shipment(order=order, lines={line.pk: 2}, carrier="ups", actor="test")
     order.refresh_from_db()
