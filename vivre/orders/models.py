@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Round
 from localflavor.us.us_states import STATE_CHOICES
 
 from vivre.cart.models import Cart
@@ -157,12 +158,17 @@ class Order(TimestampedModel):
         indexes = [models.Index(fields=["email"]), models.Index(fields=["status", "-created_at"])]
         constraints = [
             models.CheckConstraint(
+                # Rounded to cents: SQLite adds these as floating point, and
+                # 180.00 + 9.95 + 15.98 there is 205.92999999999998, not 205.93.
                 condition=models.Q(
-                    total=models.F("subtotal")
-                    + models.F("gift_certificates_total")
-                    + models.F("shipping_charge")
-                    + models.F("gift_wrap_charge")
-                    + models.F("tax")
+                    total=Round(
+                        models.F("subtotal")
+                        + models.F("gift_certificates_total")
+                        + models.F("shipping_charge")
+                        + models.F("gift_wrap_charge")
+                        + models.F("tax"),
+                        2,
+                    )
                 ),
                 name="order_total_adds_up",
             ),

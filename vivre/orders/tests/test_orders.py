@@ -82,6 +82,22 @@ def test_total_must_add_up():
         Order.objects.filter(pk=order.pk).update(total=Decimal("1.00"))
 
 
+def test_a_total_whose_parts_do_not_add_up_exactly_in_floating_point_is_accepted():
+    # given parts that SQLite's floating-point sum makes 205.92999999999998
+    variant = make_product(price="180.00").variants.get()
+
+    # when the order is recorded (the $180 throw, Standard shipping, New York tax)
+    order = make_order(
+        lines=[LineData(variant=variant, quantity=1, unit_price=variant.price)],
+        tax=Decimal("15.98"),
+    )
+
+    # then it is, with the exact total
+    assert Order.objects.get(pk=order.pk).total == Decimal("205.93")
+    with pytest.raises(IntegrityError):
+        Order.objects.filter(pk=order.pk).update(total=Decimal("205.94"))
+
+
 @pytest.mark.promise("P11")
 def test_order_ip_is_forgotten_after_the_retention_period(settings):
     # given an order placed long ago and one placed today

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -262,3 +263,31 @@ def test_successful_lookups_are_not_counted(django_capture_on_commit_callbacks):
     certificate, code = delivered(django_capture_on_commit_callbacks)
     for _ in range(gc.LOOKUP_LIMIT + 5):
         assert gc.find_usable(code, ip="203.0.113.66").pk == certificate.pk
+
+
+@pytest.mark.promise("P25")
+def test_the_sweep_delivers_a_certificate_whose_task_was_lost(django_capture_on_commit_callbacks):
+    # given a certificate for today whose queued task never ran (lost with a crash)
+    [certificate] = issue([item()], django_capture_on_commit_callbacks)
+    DBTaskResult.objects.all().delete()
+
+    # when cron runs the sweep, twice
+    call_command("deliver_gift_certificates", stdout=io.StringIO())
+    call_command("deliver_gift_certificates", stdout=io.StringIO())
+
+    # then the recipient got exactly one code
+    certificate.refresh_from_db()
+    assert certificate.status == GiftCertificate.Status.ACTIVE
+    assert Message.objects.filter(kind="payments.gift_certificate").count() == 1
+
+
+@pytest.mark.promise("P25")
+def test_the_sweep_leaves_certificates_for_a_later_day(django_capture_on_commit_callbacks):
+    [certificate] = issue(
+        [item(deliver_on=timezone.localdate() + timedelta(days=3))],
+        django_capture_on_commit_callbacks,
+    )
+
+    assert gc.deliver_due_certificates() == 0
+    certificate.refresh_from_db()
+    assert certificate.delivered_at is None
