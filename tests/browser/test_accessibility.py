@@ -224,3 +224,57 @@ def test_account_pages_have_no_serious_violations(page, browser, live_server, ba
     ]:
         goto_ok(page, path)
         check_page(page, path)
+
+
+def test_payment_pages_have_no_serious_violations(page, browser, live_server, bag):
+    """Gift certificates (buy, balance), saved cards, paying with them, the packing slip."""
+    from vivre.accounts.models import Address, User
+    from vivre.orders.models import Order
+    from vivre.payments.cards import CardDetails
+    from vivre.payments.saved_cards import save_card
+
+    # the public gift-certificate pages, empty and with errors
+    for path in ["/gift-certificates/", "/gift-certificates/balance/"]:
+        goto_ok(page, path)
+        check_page(page, path)
+    page.goto("/gift-certificates/")
+    page.get_by_role("button", name="Add to bag").click()
+    check_page(page, "gift certificate errors")
+
+    # a signed-in customer with a saved card, paying for the bag as a gift
+    customer = User.objects.create_user(
+        "ada@example.com", "quiet linen afternoon 7", full_name="Ada Lovelace",
+        day_phone="+12125550148",
+    )  # fmt: skip
+    Address.objects.create(
+        user=customer, name="Ada Lovelace", line1="11 Mercer Street", city="New York",
+        state="NY", postal_code="10013", is_default_shipping=True, is_default_billing=True,
+    )  # fmt: skip
+    save_card(
+        customer=customer,
+        card=CardDetails(number="4242424242424242", exp_month=12, exp_year=2034, cvv="", name=""),
+    )
+    page.goto("/account/sign-in/")
+    page.get_by_label("E-mail").fill("ada@example.com")
+    page.get_by_label("Password").fill("quiet linen afternoon 7")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+    goto_ok(page, "/account/cards/")
+    check_page(page, "saved cards")
+    goto_ok(page, "/checkout/")
+    page.get_by_label("This order is a gift").check()
+    page.get_by_label("Gift message").fill("Happy birthday")
+    check_page(page, "checkout details, a gift")
+    page.get_by_role("button", name="Continue to review and pay").click()
+    page.wait_for_url("**/checkout/review/")
+    check_page(page, "review with a saved card")
+    page.get_by_label("Security code of the saved card").fill("123")
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url("**/checkout/confirmation/*/")
+    check_page(page, "gift order confirmation")
+
+    # and the packing slip staff print for it
+    order = Order.objects.get()
+    staff = staff_page(browser, live_server)
+    goto_ok(staff, f"/staff/fulfilment/orders/{order.number}/packing-slip/")
+    check_page(staff, "packing slip")

@@ -86,3 +86,53 @@ def test_take_account_screenshots(page, catalogue):
     ]:
         page.goto(path)
         shoot(page, name)
+
+
+def test_take_payment_screenshots(page, browser, live_server, catalogue):
+    from vivre.accounts.models import Address, User
+    from vivre.orders.models import Order
+    from vivre.payments.cards import CardDetails
+    from vivre.payments.saved_cards import save_card
+
+    from .conftest import staff_page
+
+    for name, path in [
+        ("gift-certificates", "/gift-certificates/"),
+        ("gift-certificate-balance", "/gift-certificates/balance/"),
+    ]:
+        page.goto(path)
+        shoot(page, name)
+    customer = User.objects.create_user(
+        "ada@example.com", "quiet linen afternoon 7", full_name="Ada Lovelace",
+        day_phone="+12125550148",
+    )  # fmt: skip
+    Address.objects.create(
+        user=customer, name="Ada Lovelace", line1="11 Mercer Street", city="New York",
+        state="NY", postal_code="10013", is_default_shipping=True, is_default_billing=True,
+    )  # fmt: skip
+    save_card(
+        customer=customer,
+        card=CardDetails(number="4242424242424242", exp_month=12, exp_year=2034, cvv="", name=""),
+    )
+    page.goto("/account/sign-in/")
+    page.get_by_label("E-mail").fill("ada@example.com")
+    page.get_by_label("Password").fill("quiet linen afternoon 7")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/")
+    page.goto("/account/cards/")
+    shoot(page, "account-cards")
+    add_to_bag(page, catalogue.throw, colour="Ink")
+    page.goto("/checkout/")
+    page.get_by_label("This order is a gift").check()
+    page.get_by_label("Gift message").fill("Happy birthday, Grace. With love from Ada.")
+    page.get_by_label("Gift wrap (+$7.50)").check()
+    shoot(page, "checkout-details-gift")
+    page.get_by_role("button", name="Continue to review and pay").click()
+    shoot(page, "checkout-review-saved-card")
+    page.get_by_label("Security code of the saved card").fill("123")
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url("**/checkout/confirmation/*/")
+    shoot(page, "checkout-confirmation-gift")
+    staff = staff_page(browser, live_server)
+    staff.goto(f"/staff/fulfilment/orders/{Order.objects.get().number}/packing-slip/")
+    shoot(staff, "packing-slip")

@@ -329,6 +329,9 @@ class PaymentForm(CheckoutForm):
             for name in CARD_FIELDS:
                 self.fields[name].required = False
                 self.fields[name].hide_optional = True
+        if "saved_cvv" in self.fields:
+            # Needed whenever a saved card is chosen: not "optional".
+            self.fields["saved_cvv"].hide_optional = True
 
     def _blank(self, name: str) -> bool:
         return not self.fields[name].required and not self.cleaned_data.get(name)
