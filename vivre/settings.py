@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vivre.care",
     "vivre.storefront",
     "vivre.accounts",
+    "vivre.marketing",
 ]
 
 MIDDLEWARE = [

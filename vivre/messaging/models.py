@@ -38,6 +38,8 @@ class Message(TimestampedModel):
     # Not a foreign key: messaging must not depend on orders; empty for mail about
     # no order (a password reset, a policy notice).
     order_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # Extra headers sent with it, e.g. List-Unsubscribe on marketing mail (RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -59,6 +61,8 @@ class Message(TimestampedModel):
         html_body = Personal(Category.PRIVATE_CONTENT, Use.ORDER_NOTIFICATIONS, Use.CUSTOMER_CARE)
         last_error = Personal(Category.EMAIL, Use.ORDER_NOTIFICATIONS, Use.DIAGNOSTICS)
         order_id = Personal(Category.PURCHASE_HISTORY, Use.ORDER_NOTIFICATIONS, Use.CUSTOMER_CARE)
+        # The unsubscribe link's signed token names the person (pseudonymously).
+        headers = Personal(Category.PSEUDONYMOUS_ID, Use.MARKETING_EMAIL)
         not_personal = [
             "id",
             "kind",
@@ -75,6 +79,7 @@ class Message(TimestampedModel):
         owned_with = {"order_id": "orders.Order"}
         # The row stays as the record that a mail of this kind went out, and when.
         erasure = "anonymize"
+        anonymize = {"headers": {}}
 
     def __str__(self):
         return f"Message {self.pk}"  # admin logs store str(obj): no personal data

@@ -142,6 +142,9 @@ class Order(TimestampedModel):
     gift_message = models.TextField(blank=True, max_length=500)
     gift_wrap = models.BooleanField(default=False)
     gift_wrap_charge = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    # A promotion code's discount on the merchandise (issue 6); tax is on what remains.
+    discount = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    promotion_code = models.CharField(max_length=30, blank=True)
     # Paid with gift certificates; the card was charged ``total`` minus this.
     paid_by_gift_certificates = models.DecimalField(**MONEY, default=Decimal("0.00"))
     # The account that placed (or later claimed) the order; empty for a guest.
@@ -166,7 +169,8 @@ class Order(TimestampedModel):
                         + models.F("gift_certificates_total")
                         + models.F("shipping_charge")
                         + models.F("gift_wrap_charge")
-                        + models.F("tax"),
+                        + models.F("tax")
+                        - models.F("discount"),
                         2,
                     )
                 ),
@@ -193,7 +197,7 @@ class Order(TimestampedModel):
             "shipping_method_code", "shipping_method_name", "subtotal", "shipping_charge",
             "tax_rate", "tax", "total", "currency", "idempotency_key",
             "gift_certificates_total", "is_gift", "gift_wrap", "gift_wrap_charge",
-            "paid_by_gift_certificates",
+            "paid_by_gift_certificates", "discount", "promotion_code",
             "created_at", "updated_at",
         ]  # fmt: skip
 

@@ -104,6 +104,8 @@ class Use:
     FRAUD = "essential.fraud_detection"
     LEGAL = "essential.legal_obligation"
     MARKETING_EMAIL = "marketing.communications.email"
+    # Extension: the print catalogue and other mail sent by post.
+    MARKETING_POSTAL = "marketing.communications.postal"
     PERSONALIZE = "personalize.content"
     ANALYTICS = "analytics.reporting"
 
@@ -121,7 +123,9 @@ EXTENSION_CATEGORIES = {
     "user.demographic.income_range": "user.demographic",
     "user.behavior.purchase_history": "user",
 }
-EXTENSION_USES: dict[str, str] = {}
+EXTENSION_USES: dict[str, str] = {
+    "marketing.communications.postal": "marketing.communications",
+}
 
 
 @dataclass(frozen=True)

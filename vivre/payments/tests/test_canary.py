@@ -26,23 +26,24 @@ from vivre.privacy.testing import dump_database, log_to_file
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.promise("P7")]
 
-# A Luhn-valid Visa number used by no other test, and two security codes.
+# A Luhn-valid Visa number used by no other test, and two security codes. The codes
+# start with 0 so that no row id, count or price can look like them.
 CANARY_NUMBER = "4012888888881881"
-CANARY_CVV = "582"
-SAVED_CARD_CVV = "317"
+CANARY_CVV = "058"
+SAVED_CARD_CVV = "031"
 
 
 def canary_hits(text: str) -> list[str]:
     """Return what of the canary ``text`` holds: the number in any grouping, either CVV.
 
     A CVV counts only as a number of its own (not inside a longer run of letters
-    and digits such as a UUID or a hash).
+    and digits such as a UUID or a hash, nor the decimals of an amount).
     """
     found = []
     if CANARY_NUMBER in re.sub(r"(?<=\d)[\s.-]+(?=\d)", "", text):
         found.append("card number")
     for cvv in (CANARY_CVV, SAVED_CARD_CVV):
-        if re.search(rf"(?<![0-9A-Za-z]){cvv}(?![0-9A-Za-z])", text):
+        if re.search(rf"(?<![0-9A-Za-z.]){cvv}(?![0-9A-Za-z])", text):
             found.append(f"CVV {cvv}")
     return found
 
