@@ -34,6 +34,7 @@ browser:
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py load_demo_marketing
 	$(BIN)/python manage.py runshop $(HOST):$(PORT)
 
 test: install-test browser

@@ -288,12 +288,20 @@ VIVRE = {
         "vivre.accounts.devices.forget_expired_devices",
         "vivre.accounts.registration.forget_unconfirmed_accounts",
         "vivre.payments.saved_cards.purge_expired_cards",
+        "vivre.marketing.catalogue.forget_old_catalogue_requests",
+        "vivre.marketing.contests.forget_finished_contest_entries",
     ],
     "CART_MAX_QUANTITY": 20,
     # P21: how long a "remember me" device cookie lasts unless revoked.
     "REMEMBER_DEVICE_DAYS": env.int("VIVRE_REMEMBER_DEVICE_DAYS", default=90),
     # Registrations whose e-mail was never confirmed are deleted after this.
     "UNCONFIRMED_ACCOUNT_DAYS": env.int("VIVRE_UNCONFIRMED_ACCOUNT_DAYS", default=7),
+    # Contest entries are deleted this long after their contest closed.
+    "CONTEST_ENTRY_RETENTION_DAYS": env.int("VIVRE_CONTEST_ENTRY_RETENTION_DAYS", default=180),
+    # A catalogue request, once sent, is kept this long unless its sender wants more mail.
+    "CATALOGUE_REQUEST_RETENTION_DAYS": env.int(
+        "VIVRE_CATALOGUE_REQUEST_RETENTION_DAYS", default=400
+    ),
     # A prepared copy of a customer's data can be downloaded for this long.
     "EXPORT_RETENTION_DAYS": env.int("VIVRE_EXPORT_RETENTION_DAYS", default=7),
     "PAYMENT_PROCESSOR": env.str(

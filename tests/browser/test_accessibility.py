@@ -278,3 +278,43 @@ def test_payment_pages_have_no_serious_violations(page, browser, live_server, ba
     staff = staff_page(browser, live_server)
     goto_ok(staff, f"/staff/fulfilment/orders/{order.number}/packing-slip/")
     check_page(staff, "packing slip")
+
+
+def test_marketing_pages_have_no_serious_violations(page, browser, live_server, catalogue):
+    """The catalogue request, a contest, and the marketing back office."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vivre.marketing.models import Campaign, Contest
+
+    now = timezone.now()
+    Contest.objects.create(
+        slug="hudson", title="A weekend in Hudson", rules="One winner.", prize="Two nights",
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7),
+        asks_zip=Contest.Ask.OPTIONAL, asks_age_band=Contest.Ask.OPTIONAL,
+    )  # fmt: skip
+    campaign = Campaign.objects.create(
+        name="Autumn linen", kind=Campaign.Kind.VIVRE, subject_line="Autumn linen",
+        text_body="Linen.", html_body="<p>Linen.</p>", audiences=["registered"],
+    )  # fmt: skip
+    for path in ["/catalogue/", "/contests/hudson/"]:
+        goto_ok(page, path)
+        check_page(page, path)
+    page.goto("/catalogue/")
+    page.get_by_role("button", name="Send me the catalogue").click()
+    check_page(page, "catalogue request errors")
+
+    staff = staff_page(browser, live_server)
+    for path in [
+        "/staff/marketing/",
+        "/staff/marketing/campaigns/new/",
+        f"/staff/marketing/campaigns/{campaign.pk}/",
+        "/staff/marketing/contests/",
+        "/staff/marketing/contests/new/",
+        "/staff/marketing/promotions/",
+        "/staff/marketing/promotions/new/",
+        "/staff/marketing/catalogue/",
+    ]:
+        goto_ok(staff, path)
+        check_page(staff, path)

@@ -136,3 +136,32 @@ def test_take_payment_screenshots(page, browser, live_server, catalogue):
     staff = staff_page(browser, live_server)
     staff.goto(f"/staff/fulfilment/orders/{Order.objects.get().number}/packing-slip/")
     shoot(staff, "packing-slip")
+
+
+def test_take_marketing_screenshots(page, browser, live_server, catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vivre.marketing.models import Contest
+
+    from .conftest import staff_page
+
+    now = timezone.now()
+    Contest.objects.create(
+        slug="hudson", title="A weekend in Hudson", rules="One winner, drawn at random.",
+        prize="Two nights at a Hudson inn", opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7), asks_zip=Contest.Ask.OPTIONAL,
+        asks_age_band=Contest.Ask.OPTIONAL, asks_income_band=Contest.Ask.OPTIONAL,
+    )  # fmt: skip
+    for name, path in [("catalogue-request", "/catalogue/"), ("contest", "/contests/hudson/")]:
+        page.goto(path)
+        shoot(page, name)
+    staff = staff_page(browser, live_server)
+    for name, path in [
+        ("staff-marketing", "/staff/marketing/"),
+        ("staff-campaign-new", "/staff/marketing/campaigns/new/"),
+        ("staff-promotions-new", "/staff/marketing/promotions/new/"),
+    ]:
+        staff.goto(path)
+        shoot(staff, name)

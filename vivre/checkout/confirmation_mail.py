@@ -34,6 +34,8 @@ def _context(order: Order, *, certificates, payment) -> dict:
             for item in certificates
         ],
         "subtotal": format_usd(order.subtotal),
+        "promotion_code": order.promotion_code,
+        "discount": f"−{format_usd(order.discount)}" if order.discount else "",
         "gift_certificates_total": format_usd(order.gift_certificates_total)
         if order.gift_certificates_total
         else "",

@@ -17,6 +17,8 @@ class CheckoutErrorCode(Enum):
     # No usable card for what is left to pay (certificates emptied meanwhile, or a
     # saved card that is not the customer's).
     CARD_NEEDED = "card_needed"
+    # The promotion code applied to the bag ran out or ended meanwhile.
+    PROMOTION_UNAVAILABLE = "promotion_unavailable"
     PROCESSOR_UNAVAILABLE = "processor_unavailable"
 
 
@@ -31,6 +33,7 @@ HTTP_STATUS = {
     CheckoutErrorCode.KEY_REUSED: 409,
     CheckoutErrorCode.CARD_DECLINED: 402,
     CheckoutErrorCode.CARD_NEEDED: 402,
+    CheckoutErrorCode.PROMOTION_UNAVAILABLE: 409,
     CheckoutErrorCode.PROCESSOR_UNAVAILABLE: 503,
 }
 

@@ -454,3 +454,20 @@ class GiftCertificateCodeForm(CheckoutForm):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
+
+
+class PromotionCodeForm(CheckoutForm):
+    """The review step's "Have a promotion code?": one code to take money off the goods."""
+
+    # Browsers must not block "Place order" because this separate form is empty.
+    use_required_attribute = False
+
+    promotion_code = forms.CharField(
+        label="Promotion code",
+        max_length=40,
+        help_text="From one of our e-mails or a contest; upper or lower case.",
+        error_messages={"required": "Enter a promotion code."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )

@@ -19,7 +19,8 @@ class Quote:
     """What an order costs: tax is charged on merchandise only, rounded half-up to cents.
 
     Gift certificates bought in the order carry neither tax nor shipping: they are
-    money, e-mailed to the recipient.
+    money, e-mailed to the recipient. A promotion code's ``discount`` comes off the
+    merchandise subtotal only, and tax is charged on what remains.
     """
 
     subtotal: Decimal
@@ -28,6 +29,7 @@ class Quote:
     tax: Decimal
     gift_certificates_total: Decimal = ZERO
     gift_wrap_charge: Decimal = ZERO
+    discount: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -37,6 +39,7 @@ class Quote:
             + self.shipping_charge
             + self.gift_wrap_charge
             + self.tax
+            - self.discount
         )
 
     @property
@@ -62,22 +65,27 @@ def quote(
     state: str | None,
     gift_certificates_total: Decimal = ZERO,
     gift_wrap: bool = False,
+    discount: Decimal = ZERO,
 ) -> Quote:
     """Return the charges for a merchandise subtotal sent by ``method`` to ``state``.
 
     ``gift_certificates_total`` is the value of the certificates in the bag;
-    ``gift_wrap`` adds the gift-wrap charge.
+    ``gift_wrap`` adds the gift-wrap charge; ``discount`` (a promotion code's) comes
+    off the merchandise, never more than its subtotal, and tax is charged on the
+    rest. Shipping is priced on the subtotal before the discount, as step 1 showed it.
     """
     subtotal = to_cents(subtotal)
+    discount = min(max(to_cents(discount), ZERO), subtotal)
     shipping = to_cents(method.charge_for(subtotal)) if method else ZERO
     rate = tax_rate_for(state) if state else Decimal("0")
     return Quote(
         subtotal=subtotal,
         shipping_charge=shipping,
         tax_rate=rate,
-        tax=to_cents(subtotal * rate),
+        tax=to_cents((subtotal - discount) * rate),
         gift_certificates_total=to_cents(gift_certificates_total),
         gift_wrap_charge=gift_wrap_price() if gift_wrap else ZERO,
+        discount=discount,
     )
 
 

@@ -10,6 +10,8 @@ from vivre.accounts.forms import display_phone
 from vivre.accounts.models import Address
 from vivre.cart.models import Cart, GiftCertificateItem
 from vivre.cart.selectors import CartReview
+from vivre.marketing import promotions
+from vivre.marketing.models import Promotion
 from vivre.orders.models import Order
 from vivre.orders.selectors import order_for_idempotency_key
 from vivre.payments import giftcertificates
@@ -40,6 +42,24 @@ class AppliedCertificate:
 
 
 @dataclass(frozen=True)
+class AppliedPromotion:
+    """The promotion code applied to this checkout: what it takes off now, or why it can't.
+
+    ``problem`` is the shopper-facing reason when the code no longer applies (it
+    ran out, expired, or the bag fell below its minimum spend); the discount is
+    then 0 and the order cannot be placed until the code is removed.
+    """
+
+    promotion: Promotion
+    discount: Decimal
+    problem: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.promotion.code
+
+
+@dataclass(frozen=True)
 class CheckoutSummary:
     """A bag priced for review: its lines, the charges, and what the shopper is shown."""
 
@@ -49,6 +69,7 @@ class CheckoutSummary:
     certificates: tuple[GiftCertificateItem, ...] = ()
     applied: tuple[AppliedCertificate, ...] = ()
     gift_wrap: bool = False
+    promotion: AppliedPromotion | None = None
 
     @property
     def seen(self) -> SeenBasket:
@@ -106,25 +127,32 @@ def checkout_summary(
     details: CheckoutDetails | None,
     certificates: list[GiftCertificateItem] | None = None,
     applied_ids: list[uuid.UUID] | None = None,
+    promotion_id: int | None = None,
+    customer_key: str = "",
 ) -> CheckoutSummary:
     """Return the bag's charges for the shipping method and state chosen at step 1.
 
     ``certificates`` are the gift certificates in the bag (bought, no tax or
     shipping); ``applied_ids`` the certificates applied to pay, each taking what
     it holds of what is still owed, in order. A certificate no longer usable is
-    left out.
+    left out. ``promotion_id`` is the promotion code applied (checked for
+    ``customer_key``): its discount comes off the merchandise before tax.
     """
     ships = bool(review.lines)
     method = details.shipping_method if details and ships else None
     if method is not None and not method.active:
         method = None
     gift_wrap = bool(details and ships and details.is_gift and details.gift_wrap)
+    applied_promotion = applied_promotion_for(
+        promotion_id, subtotal=review.subtotal, customer_key=customer_key
+    )
     charges = quote(
         subtotal=review.subtotal,
         method=method,
         state=details.ship_state if details and ships else None,
         gift_certificates_total=sum((c.amount for c in certificates or []), Decimal("0.00")),
         gift_wrap=gift_wrap,
+        discount=applied_promotion.discount if applied_promotion else Decimal("0.00"),
     )
     applied = []
     owed = charges.total
@@ -140,6 +168,30 @@ def checkout_summary(
         certificates=tuple(certificates or ()),
         applied=tuple(applied),
         gift_wrap=gift_wrap,
+        promotion=applied_promotion,
+    )
+
+
+def applied_promotion_for(
+    promotion_id: int | None, *, subtotal: Decimal, customer_key: str
+) -> AppliedPromotion | None:
+    """Return the applied code with its discount on ``subtotal``, or why it no longer applies.
+
+    None when no code is applied, or the code was deleted since.
+    """
+    if promotion_id is None:
+        return None
+    promotion = Promotion.objects.filter(pk=promotion_id).first()
+    if promotion is None:
+        return None
+    try:
+        promotions.check(promotion, subtotal=subtotal, customer_key=customer_key)
+    except promotions.PromotionError as error:
+        return AppliedPromotion(
+            promotion=promotion, discount=Decimal("0.00"), problem=error.message
+        )
+    return AppliedPromotion(
+        promotion=promotion, discount=promotions.discount_for(promotion, subtotal)
     )
 
 

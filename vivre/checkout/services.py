@@ -16,6 +16,7 @@ from vivre.accounts.models import Address
 from vivre.cart.models import Cart, CartLine, GiftCertificateItem
 from vivre.catalog.models import Product, Variant
 from vivre.core.money import format_usd
+from vivre.marketing import promotions
 from vivre.orders.models import Order
 from vivre.orders.services import AddressData, LineData, create_order, mark_authorized
 from vivre.orders.signals import order_placed
@@ -238,6 +239,37 @@ def _redeem_certificates(*, order: Order, certificate_ids) -> Decimal:
     return paid
 
 
+class PromotionUnavailable(CheckoutError):
+    """The promotion code applied to the bag can no longer be used: nothing was placed.
+
+    A ``CheckoutError`` (409) the review page shows; the shopper removes the code
+    to continue.
+    """
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(
+            CheckoutErrorCode.PROMOTION_UNAVAILABLE,
+            f"Your promotion code {code} can't be used: {reason} Please remove it to "
+            "continue. Your order has not been placed and your card has not been charged.",
+        )
+        self.reason = reason
+
+
+def _lock_promotion(*, promotion_id, subtotal: Decimal, customer_key: str):
+    """Lock the applied code's row and check it still applies; return it (or raise)."""
+    try:
+        return promotions.lock_applicable(
+            promotion_id=promotion_id, subtotal=subtotal, customer_key=customer_key
+        )
+    except promotions.PromotionError as error:
+        code = (
+            promotions.Promotion.objects.filter(pk=promotion_id)
+            .values_list("code", flat=True)
+            .first()
+        )
+        raise PromotionUnavailable(code or "", error.message) from error
+
+
 class CaptureFailed(Exception):
     """Taking the money for an order of certificates alone failed; its hold is released."""
 
@@ -257,6 +289,7 @@ def place_order(
     saved_card_cvv: str = "",
     save_card: bool = False,
     gift_certificate_ids: Sequence[uuid.UUID] = (),
+    promotion_id: int | None = None,
 ) -> Order:
     """Turn the bag into an order and take payment, all in one transaction.
 
@@ -275,6 +308,11 @@ def place_order(
     A signed-in ``customer``'s order belongs to their account; with
     ``save_address`` its shipping address joins their address book, in the same
     transaction. Gift certificates bought in the bag are issued once paid.
+
+    ``promotion_id`` is the promotion code applied at review: under its row lock
+    every limit is checked again and its use recorded with the order; its discount
+    comes off the merchandise before tax. A code that ran out meanwhile places
+    nothing (``PromotionUnavailable``).
     """
     processor = processor or get_processor()
     payment = None
@@ -328,14 +366,21 @@ def place_order(
             }
             _check_lines(lines, variants)
 
-            subtotal = sum((variants[ln.variant_id].price * ln.quantity for ln in lines), 0)
+            subtotal = sum((variants[ln.variant_id].price * ln.quantity for ln in lines), ZERO)
             is_gift = bool(lines) and details.is_gift
+            promotion = None
+            customer_key = promotions.customer_key_for(customer=customer, email=details.email)
+            if promotion_id is not None:
+                promotion = _lock_promotion(
+                    promotion_id=promotion_id, subtotal=subtotal, customer_key=customer_key
+                )
             charges = quote(
                 subtotal=subtotal,
                 method=method,
                 state=details.ship_state if lines else None,
                 gift_certificates_total=sum((c.amount for c in certificates), ZERO),
                 gift_wrap=is_gift and details.gift_wrap,
+                discount=promotions.discount_for(promotion, subtotal) if promotion else ZERO,
             )
             if seen is not None and seen != seen_basket(
                 lines=[(ln.variant_id, ln.quantity, ln.price_seen) for ln in lines],
@@ -377,7 +422,19 @@ def place_order(
                 gift_wrap=is_gift and details.gift_wrap,
                 gift_wrap_charge=charges.gift_wrap_charge,
                 customer=customer,
+                discount=charges.discount,
+                promotion_code=promotion.code if promotion else "",
             )
+            if promotion is not None:
+                try:
+                    promotions.redeem(
+                        promotion_id=promotion.pk,
+                        order=order,
+                        customer_key=customer_key,
+                        subtotal=subtotal,
+                    )
+                except promotions.PromotionError as error:  # pragma: no cover - still locked
+                    raise PromotionUnavailable(promotion.code, error.message) from error
             if customer is not None and save_address and lines:
                 save_to_address_book(customer=customer, values=details.shipping_fields())
 

@@ -25,13 +25,15 @@ from vivre.cart.selectors import (
 from vivre.cart.services import reconcile_cart
 from vivre.cart.views import drop_stale_cart_cookie
 from vivre.core.http import client_ip
+from vivre.core.money import format_usd
+from vivre.marketing import promotions
 from vivre.orders.selectors import get_order_by_number
 from vivre.payments.giftcertificates import GiftCertificateError, find_usable
 from vivre.payments.models import Payment
 from vivre.payments.saved_cards import usable_cards
 
 from .errors import CheckoutError, CheckoutErrorCode
-from .forms import DetailsForm, GiftCertificateCodeForm, PaymentForm
+from .forms import DetailsForm, GiftCertificateCodeForm, PaymentForm, PromotionCodeForm
 from .pricing import gift_wrap_price
 from .seen import SeenBasket
 from .selectors import (
@@ -49,6 +51,7 @@ from .selectors import (
 from .services import (
     DETAIL_FIELDS,
     GIFT_FIELDS,
+    PromotionUnavailable,
     address_values,
     find_in_book,
     place_order,
@@ -62,6 +65,9 @@ SAVE_ADDRESS_KEY = "checkout_save_address"
 # The gift certificates applied to this bag: {"cart": <cart id>, "ids": [<certificate id>…]}.
 # Ids only, never codes; each is checked again when the order is placed.
 GIFT_CERTIFICATES_KEY = "checkout_gift_certificates"
+# The promotion code applied to this bag: {"cart": <cart id>, "id": <promotion id>}.
+# One code per order; it is checked again, under a lock, when the order is placed.
+PROMOTION_KEY = "checkout_promotion"
 CARD_FIELDS = ("card_number", "expiry", "cvv", "saved_cvv")
 
 
@@ -87,6 +93,29 @@ def _set_applied(request, cart, ids: list[uuid.UUID]) -> None:
         }
     else:
         request.session.pop(GIFT_CERTIFICATES_KEY, None)
+
+
+def _promotion_id(request, cart) -> int | None:
+    """Return the id of the promotion code applied to this bag, or None (malformed ignored)."""
+    stored = request.session.get(PROMOTION_KEY)
+    if cart is None or not isinstance(stored, dict) or stored.get("cart") != str(cart.pk):
+        return None
+    raw = stored.get("id")
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0 else None
+
+
+def _set_promotion(request, cart, promotion_id: int | None) -> None:
+    if promotion_id is not None:
+        request.session[PROMOTION_KEY] = {"cart": str(cart.pk), "id": promotion_id}
+    else:
+        request.session.pop(PROMOTION_KEY, None)
+
+
+def _customer_key(request, details) -> str:
+    """Return who uses a promotion code here: the account, or the e-mail given at step 1."""
+    return promotions.customer_key_for(
+        customer=signed_in_customer(request), email=details.email if details else ""
+    )
 
 
 def _remember_order(request, order) -> None:
@@ -228,6 +257,8 @@ def _summary(request, *, cart, review, details):
         details=details,
         certificates=certificate_items(cart),
         applied_ids=_applied_ids(request, cart),
+        promotion_id=_promotion_id(request, cart),
+        customer_key=_customer_key(request, details),
     )
 
 
@@ -250,6 +281,7 @@ def _render_review(
     details,
     form=None,
     code_form=None,
+    promotion_form=None,
     error=None,
     status=200,
     key=None,
@@ -263,6 +295,7 @@ def _render_review(
         {
             "form": payment_form,
             "code_form": code_form or GiftCertificateCodeForm(),
+            "promotion_form": promotion_form or PromotionCodeForm(),
             "summary": summary,
             "details": details,
             "error": error,
@@ -297,6 +330,10 @@ def review(request):
             return _apply_certificate(request)
         if action == "remove_certificate":
             return _remove_certificate(request)
+        if action == "apply_promotion":
+            return _apply_promotion(request)
+        if action == "remove_promotion":
+            return _remove_promotion(request)
         return _place(request)
     cart, review = _open_cart(request)
     if not review.lines and not certificate_items(cart):
@@ -363,6 +400,50 @@ def _remove_certificate(request):
     return redirect("checkout:review")
 
 
+def _apply_promotion(request):
+    """Apply one promotion code to this bag; why it does not apply is shown beside the field."""
+    found, response = _review_context(request)
+    if response is not None:
+        return response
+    cart, review, details = found
+    form = PromotionCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            promotion = promotions.find_applicable(
+                form.cleaned_data["promotion_code"],
+                subtotal=review.subtotal,
+                customer_key=_customer_key(request, details),
+            )
+        except promotions.PromotionError as error:
+            form.add_error("promotion_code", error.message)
+        else:
+            replaced = _promotion_id(request, cart)
+            _set_promotion(request, cart, promotion.pk)
+            discount = promotions.discount_for(promotion, review.subtotal)
+            note = (
+                " It replaces the code applied before."
+                if replaced not in (None, promotion.pk)
+                else ""
+            )
+            messages.success(
+                request,
+                f"The code {promotion.code} takes {format_usd(discount)} off your order.{note}",
+            )
+            return redirect("checkout:review")
+    return _render_review(
+        request, cart=cart, review=review, details=details, promotion_form=form, status=400
+    )
+
+
+def _remove_promotion(request):
+    """Take the promotion code off this bag."""
+    found, response = _review_context(request)
+    if response is not None:
+        return response
+    _set_promotion(request, found[0], None)
+    return redirect("checkout:review")
+
+
 def _submitted_key(request) -> uuid.UUID | None:
     try:
         return uuid.UUID(request.POST.get("idempotency_key", ""))
@@ -419,11 +500,24 @@ def _place(request):
             saved_card_cvv=form.cleaned_data.get("saved_cvv", "") if saved_card else "",
             save_card=bool(form.cleaned_data.get("save_card")),
             gift_certificate_ids=[a.certificate.pk for a in summary.applied],
+            promotion_id=summary.promotion.promotion.pk if summary.promotion else None,
             idempotency_key=form.cleaned_data["idempotency_key"],
             seen=seen,
             ip_address=client_ip(request),
             customer=signed_in_customer(request),
             save_address=_saving_address(request, cart),
+        )
+    except PromotionUnavailable as error:
+        # Nothing placed; the page shows the code with why it no longer applies.
+        return _render_review(
+            request,
+            cart=cart,
+            review=review,
+            details=details,
+            form=form,
+            error=error,
+            status=error.http_status,
+            key=key,
         )
     except CheckoutError as error:
         if error.code in (CheckoutErrorCode.EMPTY_CART, CheckoutErrorCode.ALREADY_PLACED):
@@ -462,6 +556,7 @@ def _place(request):
         return response
     request.session.pop(SAVE_ADDRESS_KEY, None)
     request.session.pop(GIFT_CERTIFICATES_KEY, None)
+    request.session.pop(PROMOTION_KEY, None)
     _remember_order(request, order)
     return redirect("checkout:confirmation", number=order.number)
 

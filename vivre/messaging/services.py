@@ -86,14 +86,18 @@ def send_email(
     kind: str,
     dedupe_key: str,
     order_id: uuid.UUID | str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Message:
     """Store an e-mail in the outbox and deliver it once the caller's transaction commits.
 
     Call it inside the transaction of the event that causes the mail: if that
     transaction rolls back, no message is stored and nothing is sent. Calling it
     again with the same ``dedupe_key`` returns the message already stored and
-    queues nothing (one event, one e-mail).
+    queues nothing (one event, one e-mail). ``headers`` are extra e-mail headers
+    sent with it (``List-Unsubscribe`` on marketing mail); they cannot replace the
+    headers the outbox sets itself, and a value with a line break is refused.
     """
+    extra = clean_headers(headers)
     existing = Message.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
@@ -111,11 +115,32 @@ def send_email(
             "kind": kind,
             "message_id": new_message_id(pk),
             "order_id": order_id,
+            "headers": extra,
         },
     )
     if created:
         transaction.on_commit(lambda: enqueue_delivery(message.pk), robust=True)
     return message
+
+
+# Set by the outbox from the stored message; extra headers cannot replace them.
+RESERVED_HEADERS = frozenset(
+    {"message-id", "from", "to", "cc", "bcc", "subject", "date", "content-type",
+     "content-transfer-encoding", "mime-version", "reply-to", "sender"}
+)  # fmt: skip
+
+
+def clean_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Return extra headers fit to store, or raise ValueError (a bug in the caller)."""
+    cleaned: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        name, value = str(name), str(value)
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,76}", name) or name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"{name!r} cannot be set as an extra e-mail header.")
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"The {name} header cannot hold a line break.")
+        cleaned[name] = value
+    return cleaned
 
 
 def enqueue_delivery(message_pk, *, run_after: datetime | None = None) -> None:
@@ -138,8 +163,13 @@ def _claim(message_pk, now: datetime) -> bool:
 
 
 def build_email(message: Message, connection=None) -> EmailMultiAlternatives:
-    """Return the Django e-mail for a stored message, with its stable Message-ID."""
-    headers = {"Message-ID": message.message_id}
+    """Return the Django e-mail for a stored message: its extra headers, its Message-ID."""
+    extra = {
+        name: value
+        for name, value in (message.headers or {}).items()
+        if name.lower() not in RESERVED_HEADERS
+    }
+    headers = {**extra, "Message-ID": message.message_id}
     email = EmailMultiAlternatives(
         subject=message.subject_line,
         body=message.text_body,

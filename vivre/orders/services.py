@@ -75,13 +75,17 @@ def create_order(
     gift_wrap_charge: Decimal = Decimal("0.00"),
     paid_by_gift_certificates: Decimal = Decimal("0.00"),
     customer=None,
+    discount: Decimal = Decimal("0.00"),
+    promotion_code: str = "",
 ) -> Order:
     """Record a placed order with address snapshots and lines that copy today's names and prices.
 
     Takes the caller's stock and payment decisions as given: ``place_order`` in
     the checkout app locks, checks and charges around it. The total adds the
     value of gift certificates bought in the order and the gift-wrap charge;
-    a gift message is kept only on a gift order (P25).
+    a gift message is kept only on a gift order (P25). A promotion code's
+    ``discount`` comes off the total (the caller charged tax on the discounted
+    merchandise); ``promotion_code`` records which code it was.
     """
     with transaction.atomic():
         shipping = Address.objects.create(**vars(shipping_address))
@@ -104,7 +108,12 @@ def create_order(
             shipping_charge=shipping_charge,
             tax_rate=tax_rate,
             tax=tax,
-            total=subtotal + gift_certificates_total + shipping_charge + gift_wrap_charge + tax,
+            total=subtotal
+            + gift_certificates_total
+            + shipping_charge
+            + gift_wrap_charge
+            + tax
+            - discount,
             currency=settings.VIVRE["CURRENCY"],
             ip_address=ip_address,
             idempotency_key=idempotency_key,
@@ -116,6 +125,8 @@ def create_order(
             gift_wrap_charge=gift_wrap_charge,
             paid_by_gift_certificates=paid_by_gift_certificates,
             customer=customer,
+            discount=discount,
+            promotion_code=promotion_code,
         )
         OrderLine.objects.bulk_create(
             [

@@ -66,3 +66,36 @@ def may_send_marketing(*, email: str, purpose: str, subject_keys: list[str]) -> 
         return False
     since = suppressed_since(email)
     return since is None or newest.created_at > since
+
+
+# --- any subject key (a postal address's ``postal:`` key) ------------------------
+
+
+def suppress_key(subject_key: str, reason: str) -> Suppression:
+    """Put a subject key (e.g. a postal address's ``postal:`` key) on the suppression list.
+
+    The e-mail functions above file an address under its ``email:`` key; this files
+    any other keyed hash the same way, so one list answers for post and e-mail.
+    """
+    if reason not in Reason.values:
+        raise ValueError(f"Unknown suppression reason {reason!r}")
+    if not (subject_key or "").strip() or ":" not in subject_key:
+        raise ValueError("A subject key such as postal:<hash> is needed.")
+    return Suppression.objects.create(email_key=subject_key, reason=reason)
+
+
+def key_suppressed_since(subject_key: str) -> datetime | None:
+    """Return when ``subject_key`` was last put on the list, or None if it never was."""
+    if not (subject_key or "").strip():
+        return None
+    return (
+        Suppression.objects.filter(email_key=subject_key)
+        .order_by("-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def is_key_suppressed(subject_key: str) -> bool:
+    """Return True if ``subject_key`` is on the suppression list."""
+    return key_suppressed_since(subject_key) is not None

@@ -209,9 +209,15 @@ def mark_received(*, request: ReturnRequest, actor) -> ReturnRequest:
 
 
 def refund_amount(request: ReturnRequest):
-    """Return what the customer gets back: the items' prices and the tax paid on them."""
+    """Return what the customer gets back: what they paid for the items, and its tax.
+
+    A promotion's discount was spread over the merchandise, so returned items give
+    back their share of what was actually paid, never their full price.
+    """
     order = request.order
     goods = sum((line.order_line.unit_price * line.quantity for line in request.lines.all()), 0)
+    if order.discount and order.subtotal:
+        goods = goods * (order.subtotal - order.discount) / order.subtotal
     return to_cents(goods * (1 + order.tax_rate))
 
 

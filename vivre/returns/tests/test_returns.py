@@ -197,3 +197,33 @@ def test_refund_before_receipt_is_refused_with_a_message(staff_client, shipped_o
     assert "once its parcel is received" in response.content.decode()
     request.refresh_from_db()
     assert request.status == ReturnRequest.Status.REQUESTED
+
+
+@pytest.mark.promise("P25")
+def test_a_discounted_order_refunds_what_was_paid_for_the_items(shipped_order):
+    from django.db.models import F
+
+    from vivre.returns import services
+    from vivre.returns.models import ReturnRequest
+
+    # given the $200 order had a $20 promotion: $180 paid for two $100 items, plus 10% tax
+    order = shipped_order
+    Order.objects.filter(pk=order.pk).update(
+        discount=Decimal("20.00"),
+        promotion_code="SPRING",
+        tax=Decimal("18.00"),
+        total=F("subtotal") - Decimal("20.00") + F("shipping_charge") + Decimal("18.00"),
+    )
+    order.refresh_from_db()
+    line = order.lines.get()
+
+    # when one of the two comes back
+    request = services.request_return(
+        order=order,
+        items=[services.ReturnItem(order_line_id=line.pk, quantity=1)],
+        reason=ReturnRequest.Reason.CHANGED_MIND,
+        resolution=ReturnRequest.Resolution.REFUND,
+    )
+
+    # then it refunds its share of what was paid ($90) and that share's tax, not $110
+    assert services.refund_amount(request) == Decimal("99.00")
