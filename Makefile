@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test browser lint format bench check clean
+.PHONY: run test install install-test browser lint format bench check clean promises
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# For each promise P1-P26: the code that keeps it and its tests' results today.
+promises: install-test browser
+	$(BIN)/python manage.py promise_report
 
 bench: install-test
 	$(BIN)/python bench/pages.py

@@ -86,7 +86,8 @@ def _migrated_defaults(request):
 
     Transactional tests (``live_server``, threads) flush every table when they end,
     including the service pages, shipping methods, tax rates and staff roles that migrations
-    made; whatever test runs next would otherwise find them gone.
+    made (and the first privacy-policy version); whatever test runs next would otherwise
+    find them gone.
     """
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
@@ -112,6 +113,15 @@ def _migrated_defaults(request):
 
     if not Group.objects.exists():
         Group.objects.bulk_create([Group(name=name) for name in Role.ALL])
+    from vivre.privacy.models import PolicyVersion
+
+    if not PolicyVersion.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        first = importlib.import_module("vivre.privacy.migrations.0006_first_policy_version")
+        first.create(apps, None)
     yield
 
 

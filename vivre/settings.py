@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vivre.storefront",
     "vivre.accounts",
     "vivre.marketing",
+    "vivre.tracking",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: signing a remembered device in may merge its bag and say so.
     "vivre.accounts.middleware.RememberedDeviceMiddleware",
+    # Global Privacy Control first, so tracking below already sees the opt-out.
+    "vivre.privacy.gpc.GlobalPrivacyControlMiddleware",
+    "vivre.tracking.middleware.TrackingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vivre.core.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our own page.
@@ -106,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vivre.storefront.context_processors.shop",
+                "vivre.privacy.cookies.cookie_choices",
             ],
         },
     }

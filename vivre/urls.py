@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/cards/", include("vivre.payments.card_urls")),
     path("account/", include("vivre.accounts.urls")),
     path("gift-certificates/", include("vivre.payments.gift_certificate_urls")),
+    path("", include("vivre.privacy.urls")),
     path("cart/", include("vivre.cart.urls")),
     path("catalogue/", include("vivre.marketing.catalogue_urls")),
     path("contests/", include("vivre.marketing.contest_urls")),

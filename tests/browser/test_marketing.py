@@ -81,3 +81,48 @@ def test_catalogue_contest_campaign_and_one_click_unsubscribe(page, live_server,
     # then she is unsubscribed from Vivre's mailings
     expect(page.get_by_text(re.compile("unsubscribed", re.I)).first).to_be_visible()
     assert current_preferences(key)[Purpose.VIVRE_MAILINGS] is False
+
+
+def test_a_customer_unsubscribes_by_the_one_click_header_and_the_next_send_skips_them(
+    playwright, live_server, smtp_server
+):
+    from vivre.accounts.models import User
+    from vivre.privacy.consent import Channel, record_consent, subject_key_for_customer
+
+    # given a customer who said yes to Vivre's mailings, and a campaign that reached her
+    customer = User.objects.create_user("grace@example.org", "a long quiet password")
+    record_consent(
+        subject_key=subject_key_for_customer(customer.pk),
+        purpose=Purpose.VIVRE_MAILINGS,
+        granted=True,
+        channel=Channel.REGISTRATION,
+    )
+    first = Campaign.objects.create(
+        name="Linen", kind=Campaign.Kind.VIVRE, subject_line="Linen is here",
+        text_body="Linen.", html_body="<p>Linen.</p>", audiences=[Campaign.Audience.REGISTERED],
+    )  # fmt: skip
+    start_sending(campaign_id=first.pk)
+    run_worker()
+    call_command("deliver_mail")
+    smtp_server.wait_for(1)
+    [mail] = [m for m in smtp_server.messages if m["Subject"] == "Linen is here"]
+    link = re.search(r"<(https?://[^>]+)>", mail["List-Unsubscribe"]).group(1)
+
+    # when her mail program uses the one-click header: a POST with no cookies (RFC 8058)
+    mail_program = playwright.request.new_context(base_url=live_server.url)
+    response = mail_program.post(
+        re.sub(r"^https?://[^/]+", "", link), form={"List-Unsubscribe": "One-Click"}
+    )
+    assert response.ok
+    mail_program.dispose()
+
+    # then the next campaign skips her, with the reason
+    second = Campaign.objects.create(
+        name="Glass", kind=Campaign.Kind.VIVRE, subject_line="New glass",
+        text_body="Glass.", html_body="<p>Glass.</p>", audiences=[Campaign.Audience.REGISTERED],
+    )  # fmt: skip
+    start_sending(campaign_id=second.pk)
+    run_worker()
+    row = CampaignRecipient.objects.get(campaign=second)
+    assert row.status == "skipped" and row.skip_reason
+    assert not [m for m in smtp_server.messages if m["Subject"] == "New glass"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import phone_views, views
 
 app_name = "care"
 
@@ -19,4 +19,5 @@ urlpatterns = [
         views.reveal_phone,
         name="reveal_phone",
     ),
+    *phone_views.urlpatterns,
 ]

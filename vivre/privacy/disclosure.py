@@ -159,6 +159,51 @@ register(
 )
 
 
+#: What an authority may ever be given under a legal request (P18): who someone is,
+#: how to reach them, where they live and what they bought. Each request narrows
+#: this to the categories its scope names (``vivre.privacy.legal``); correspondence
+#: and card data are never here. Paths are ``<table>.<column>``.
+AUTHORITY_FIELDS = {
+    "accounts_user.full_name": Category.NAME,
+    "accounts_user.email": Category.EMAIL,
+    "accounts_user.day_phone": Category.PHONE,
+    "accounts_user.evening_phone": Category.PHONE,
+    "accounts_address.name": Category.NAME,
+    "accounts_address.line1": Category.STREET,
+    "accounts_address.line2": Category.STREET,
+    "accounts_address.city": Category.CITY,
+    "accounts_address.state": Category.STATE,
+    "accounts_address.postal_code": Category.POSTAL_CODE,
+    "accounts_address.country": Category.COUNTRY,
+    # The order number only says which order the other fields came from.
+    "orders_order.number": NOT_PERSONAL,
+    "orders_order.email": Category.EMAIL,
+    "orders_order.phone": Category.PHONE,
+    "orders_address.name": Category.NAME,
+    "orders_address.line1": Category.STREET,
+    "orders_address.line2": Category.STREET,
+    "orders_address.city": Category.CITY,
+    "orders_address.state": Category.STATE,
+    "orders_address.postal_code": Category.POSTAL_CODE,
+    "orders_address.country": Category.COUNTRY,
+    "orders_orderline.product_name": Category.PURCHASE_HISTORY,
+    "orders_orderline.variant_label": Category.PURCHASE_HISTORY,
+    "orders_orderline.sku": Category.PURCHASE_HISTORY,
+    "orders_orderline.quantity": Category.PURCHASE_HISTORY,
+}
+
+register(
+    Recipient(
+        name="authority",
+        role=Role.AUTHORITY,
+        label="A legal authority",
+        purposes=frozenset({Use.LEGAL}),
+        bases=frozenset({DisclosureRecord.Basis.LEGAL_OBLIGATION}),
+        fields={path: Allowed(category) for path, category in AUTHORITY_FIELDS.items()},
+    )
+)
+
+
 def subject_key_for_order(order) -> str:
     """Return whose data an order's payload is: the account's key, else the e-mail's."""
     if getattr(order, "customer_id", None):

@@ -236,3 +236,119 @@ class DisclosureRecord(AppendOnlyModel):
 
     def __str__(self):
         return f"Disclosure {self.pk}"
+
+
+class PolicyVersion(models.Model):
+    """One version of the privacy policy (P2, P19): its text and what it permits.
+
+    ``uses`` and ``recipients`` are the machine-readable part: the data uses
+    (fideslang keys) and the kinds of recipient this version allows. A version that
+    adds either may take effect only after a notice period, and never applies to
+    anyone who opted out before it does.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.CharField(max_length=20, unique=True)
+    text = models.TextField()
+    # [{"use": "marketing.communications.email", "description": "..."}]
+    uses = models.JSONField(default=list)
+    # [{"recipient": "mail_house", "description": "..."}]
+    recipients = models.JSONField(default=list)
+    summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    effective_on = models.DateField()
+    published_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+
+    class PersonalData:
+        # The reader's identity (employee data).
+        published_by = Personal(Category.USERNAME, Use.LEGAL)
+        subject = Subject.EMPLOYEE
+        not_personal = ["id", "version", "text", "uses", "recipients", "summary",
+                        "published_at", "effective_on"]  # fmt: skip
+        owner = None
+        owner_reason = "Names the staff member who published it, not a customer."
+
+    def __str__(self):
+        return f"Privacy policy {self.version}"
+
+
+class PolicyNotice(models.Model):
+    """One person to be told of a policy change, and whether they were (unique per version)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="notices")
+    email_key = models.CharField(max_length=100)
+    # Blanked once sent; the outbox message keeps the address it went to.
+    email = models.EmailField(blank=True)
+    subject_keys = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message_id = models.UUIDField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "email_key"], name="one_notice_per_person")
+        ]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        email_key = Personal(Category.PSEUDONYMOUS_ID, Use.LEGAL)
+        email = Personal(Category.EMAIL, Use.LEGAL)
+        subject_keys = Personal(Category.PSEUDONYMOUS_ID, Use.LEGAL)
+        not_personal = ["id", "version", "status", "message_id", "processed_at"]
+        owner_email = "email"
+        owner_key = "email_key"
+        erasure = Erasure.DELETE
+
+    def __str__(self):
+        return f"Policy notice {self.pk}"
+
+
+class LegalRequest(models.Model):
+    """A request for personal data from an authority (P18), and what was disclosed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISCLOSED = "disclosed", "Disclosed"
+        REFUSED = "refused", "Refused"
+
+    id = models.BigAutoField(primary_key=True)
+    authority = models.CharField(max_length=200)
+    legal_basis = models.CharField(max_length=200)
+    reference = models.CharField(max_length=100)
+    # Whose data: an order number or an account e-mail, as the request names them.
+    subject_reference = models.CharField(max_length=254)
+    # The data categories asked for (fideslang keys); nothing beyond them is disclosed.
+    scope = models.JSONField(default=list)
+    deadline = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    class PersonalData:
+        subject = Subject.CUSTOMER
+        subject_reference = Personal(Category.EMAIL, Use.LEGAL)
+        recorded_by = Personal(Category.USERNAME, Use.LEGAL)
+        notes = Personal(Category.PRIVATE_CONTENT, Use.LEGAL)
+        not_personal = ["id", "authority", "legal_basis", "reference", "scope", "deadline",
+                        "status", "created_at", "closed_at"]  # fmt: skip
+        owner_email = "subject_reference"
+        erasure = Erasure.KEEP
+        erasure_reason = "A legal obligation: the register of disclosures to authorities."
+
+    def __str__(self):
+        return f"Legal request {self.reference}"

@@ -190,7 +190,7 @@ def test_an_unopened_or_closed_contest_shows_no_form(client, db):
         response = client.get(enter_url(contest))
         page = response.content.decode()
         assert response.status_code == 200 and words in page
-        assert "<form" not in page.split("</header>", 1)[-1].split("<footer", 1)[0]
+        assert "<form" not in page.split("<main", 1)[-1].split("<footer", 1)[0]
         posted = client.post(enter_url(contest), {"email": "ada@example.com"})
         assert posted.status_code == 409 and words in posted.content.decode()
     assert not ContestEntry.objects.exists() and not ConsentRecord.objects.exists()
