@@ -214,13 +214,21 @@ def _acknowledge(address: str, fingerprint: str) -> None:
     )
 
 
+# Control characters (NUL above all: PostgreSQL text cannot hold it) never reach the outbox.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def _forward(message: EmailMessage | None, raw: bytes, sender: str, fingerprint: str) -> None:
-    subject = _header(message, "Subject")[:SUBJECT_MAX]
+    subject = _printable(_header(message, "Subject")[:SUBJECT_MAX])
     text = body_text(message) if message is not None else raw.decode("utf-8", "replace")
-    text = text[:FORWARD_MAX_CHARS]
+    text = _printable(text[:FORWARD_MAX_CHARS])
     paragraphs = [
-        f"From: {_header(message, 'From')[:SUBJECT_MAX] or sender or '(no sender)'}",
-        f"Date: {_header(message, 'Date')[:SUBJECT_MAX] or '(no date)'}",
+        _printable(f"From: {_header(message, 'From')[:SUBJECT_MAX] or sender or '(no sender)'}"),
+        _printable(f"Date: {_header(message, 'Date')[:SUBJECT_MAX] or '(no date)'}"),
         f"Subject: {subject or '(no subject)'}",
         *[p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()],
     ]

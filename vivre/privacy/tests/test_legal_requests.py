@@ -20,7 +20,7 @@ from vivre.privacy.models import DisclosureRecord, LegalRequest
 PHONE = "+16465550173"
 
 
-def make_order(*, email="ada@example.com", customer=None, number="VV-LEGAL-0001") -> Order:
+def make_order(*, email="ada@example.com", customer=None, number="VV-LEGAL-001") -> Order:
     address = Address.objects.create(
         name="Ada Lovelace", line1="7 Harlow Lane", line2="Floor 3", city="New York",
         state="NY", postal_code="10013",
@@ -58,7 +58,7 @@ def officer_client(client, officer):
     return client
 
 
-def _request(subject="VV-LEGAL-0001", scope=(Category.NAME, Category.PHONE)) -> LegalRequest:
+def _request(subject="VV-LEGAL-001", scope=(Category.NAME, Category.PHONE)) -> LegalRequest:
     return legal.record_request(
         authority="NYPD", legal_basis="Subpoena 123", reference="SUB-123",
         subject_reference=subject, scope=list(scope), deadline="2026-12-31",
@@ -70,7 +70,7 @@ FORM = {
     "authority": "District Court",
     "legal_basis": "Court order 42/2026",
     "reference": "CO-42",
-    "subject_reference": "VV-LEGAL-0001",
+    "subject_reference": "VV-LEGAL-001",
     "scope": [Category.NAME, Category.ADDRESS],
     "deadline": "2026-12-31",
 }
