@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from .forms import AccountForm, AddressForm, PhoneFieldsMixin, display_phone, phone_field
+from vivre.core.phone import format_phone
+
+from .forms import AccountForm, AddressForm, PhoneFieldsMixin, phone_field
 from .models import Address, User, normalize_email
 
 
@@ -24,8 +26,8 @@ class ProfileForm(PhoneFieldsMixin, AccountForm):
             "initial",
             {
                 "full_name": user.full_name,
-                "day_phone": display_phone(user.day_phone),
-                "evening_phone": display_phone(user.evening_phone),
+                "day_phone": format_phone(user.day_phone),
+                "evening_phone": format_phone(user.evening_phone),
             },
         )
         super().__init__(*args, **kwargs)

@@ -21,12 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vivre.core.http import site_url
+from vivre.core.phone import format_phone
 from vivre.core.throttle import is_throttled, record_failure
 from vivre.privacy.consent import Purpose
 
 from . import selectors, services
 from .account_forms import AddressBookForm, EmailChangeForm, ProfileForm
-from .forms import display_phone
 
 EMAIL_CHANGE_LIMIT = 5
 EMAIL_CHANGE_WINDOW = timedelta(hours=1)
@@ -70,8 +70,8 @@ def overview(request):
             "default_billing": billing,
             "recent_orders": selectors.orders_for_customer(user)[:3],
             "preferences": selectors.preference_rows(user),
-            "day_phone": display_phone(user.day_phone),
-            "evening_phone": display_phone(user.evening_phone),
+            "day_phone": format_phone(user.day_phone),
+            "evening_phone": format_phone(user.evening_phone),
             "privacy_policy_url": reverse("storefront:service-page", args=[PRIVACY_POLICY_SLUG]),
         },
     )

@@ -25,22 +25,6 @@ def clean_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def display_phone(e164: str) -> str:
-    """Return a stored E.164 number as people write it (national form for US numbers)."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, "US")
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt)
-
-
 def phone_field(label: str, autocomplete: str = "tel", *, required: bool = False):
     return forms.CharField(
         label=label,

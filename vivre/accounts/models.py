@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from vivre.orders.models import ZIP_CODE, state_choices
+from vivre.orders.models import ZIP_CODE, AddressLines, state_choices
 from vivre.privacy.datamap import Category, Personal, Subject, Use
 
 
@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return [p for p in (self.day_phone, self.evening_phone) if p]
 
 
-class Address(models.Model):
+class Address(AddressLines, models.Model):
     """An address in a customer's address book (orders keep their own snapshots)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
@@ -161,21 +161,6 @@ class Address(models.Model):
 
     def __str__(self):
         return f"Address {self.pk}"
-
-    @property
-    def lines(self) -> list[str]:
-        """Return the address as the lines of a label."""
-        return [
-            line
-            for line in (
-                self.name,
-                self.line1,
-                self.line2,
-                f"{self.city}, {self.state} {self.postal_code}",
-                "United States",
-            )
-            if line
-        ]
 
 
 class RememberedDevice(models.Model):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from django.db import transaction
 from django.utils import timezone
 
+from vivre.core.phone import format_phone
 from vivre.orders.models import Order
 from vivre.privacy.access import read_personal
 from vivre.privacy.datamap import Use
@@ -43,20 +43,6 @@ def resolve_issue(*, issue: OrderIssue, actor) -> OrderIssue:
         locked.resolved_by = actor
         locked.save(update_fields=["status", "resolved_at", "resolved_by"])
     return locked
-
-
-def format_phone(raw: str) -> str:
-    """Return a stored E.164 number as people write it: "(212) 555-0148" for US numbers."""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        return raw
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, fmt)
 
 
 def reveal_phone(*, issue: OrderIssue, actor) -> str:

@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vivre.accounts.forms import display_phone
 from vivre.accounts.models import Address
 from vivre.cart.models import Cart, GiftCertificateItem
 from vivre.cart.selectors import CartReview
+from vivre.core.phone import format_phone
 from vivre.marketing import promotions
 from vivre.marketing.models import Promotion
 from vivre.orders.models import Order
@@ -233,7 +233,7 @@ def account_checkout_initial(customer, *, book: list[Address], ship_to: Address 
     bill = next((a for a in book if a.is_default_billing), None)
     initial = {
         "email": customer.email,
-        "phone": display_phone(customer.day_phone or customer.evening_phone),
+        "phone": format_phone(customer.day_phone or customer.evening_phone),
         "billing_same": True,
     }
     if ship is not None:

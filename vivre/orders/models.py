@@ -25,7 +25,27 @@ ZIP_CODE = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code such as 10013 o
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
-class Address(models.Model):
+class AddressLines:
+    """The lines of a US postal address on a label; for models with name, line1, line2,
+    city, state and postal_code."""
+
+    @property
+    def lines(self) -> list[str]:
+        """Return the address as the lines of a label."""
+        return [
+            line
+            for line in (
+                self.name,
+                self.line1,
+                self.line2,
+                f"{self.city}, {self.state} {self.postal_code}",
+                "United States",
+            )
+            if line
+        ]
+
+
+class Address(AddressLines, models.Model):
     """A postal address as it was given for one order; never edited afterwards.
 
     An order points at a snapshot, so a later change anywhere else cannot alter
@@ -76,21 +96,6 @@ class Address(models.Model):
         if not self._state.adding:
             raise TypeError("An order address is a snapshot; create a new one instead.")
         super().save(*args, **kwargs)
-
-    @property
-    def lines(self) -> list[str]:
-        """Return the address as the lines of a label."""
-        return [
-            line
-            for line in (
-                self.name,
-                self.line1,
-                self.line2,
-                f"{self.city}, {self.state} {self.postal_code}",
-                "United States",
-            )
-            if line
-        ]
 
 
 class Order(TimestampedModel):

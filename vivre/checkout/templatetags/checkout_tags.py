@@ -1,7 +1,7 @@
-import phonenumbers
 from django import template
 
 from vivre.catalog.templatetags.catalog_tags import usd
+from vivre.core.phone import format_phone
 
 register = template.Library()
 # One money filter for the whole shop; checkout templates load it from here.
@@ -18,13 +18,4 @@ def percent(rate):
 @register.filter
 def phone(e164):
     """Render a stored E.164 number the way people write it: (212) 555-0148."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+    return format_phone(e164)
